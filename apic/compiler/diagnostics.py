@@ -1,0 +1,123 @@
+"""The one type for everything a user is told: syntax, schema, lint, target and internal findings.
+
+A Diagnostic cannot exist without a span, so every problem can be shown as `file:line:col`
+with a code frame, in a terminal, an editor or a CI annotation alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from apic.compiler.source import Span
+
+
+class Severity(Enum):
+    """Ordered by weight: ERROR > WARNING > INFO."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A second location that explains the first ("first defined here")."""
+
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    related: tuple[Related, ...] = ()
+    help: str | None = None
+    target: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.span, Span):
+            raise TypeError(f"diagnostic {self.code} needs a Span, got {self.span!r}")
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.span.path, self.span.start, self.span.end, self.code, self.message)
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    def to_json(self) -> dict[str, object]:
+        """The stable machine contract (see docs/diagnostics.md): keys are never renamed."""
+        line, column = self.span.start_location
+        end_line, end_column = self.span.end_location
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.span.path,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "help": self.help,
+            "target": self.target,
+            "related": [
+                {
+                    "message": r.message,
+                    "file": r.span.path,
+                    "line": r.span.start_location[0],
+                    "column": r.span.start_location[1],
+                    "end_line": r.span.end_location[0],
+                    "end_column": r.span.end_location[1],
+                }
+                for r in self.related
+            ],
+        }
+
+
+@dataclass
+class DiagnosticBag:
+    """Collects diagnostics from every stage; sorts and removes exact repeats on the way out.
+
+    Repeats happen legitimately: a module-level block shared by two `api` blocks is checked
+    once per api, and must be reported once.
+    """
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sort_unique(self.items)
+
+
+def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[object, ...]] = set()
+    result = []
+    for d in sorted(diagnostics, key=lambda d: d.sort_key):
+        key = (*d.sort_key, id(d.span.source))
+        if key not in seen:
+            seen.add(key)
+            result.append(d)
+    return result

@@ -1,0 +1,1 @@
+"""Presentation of diagnostics: code frames and output formats."""

@@ -1,0 +1,59 @@
+"""What every frontend returns, so that lint, targets and the CLI never ask which one ran."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apic.compiler.diagnostics import Diagnostic, Severity
+from apic.compiler.model import GatewayModel
+from apic.compiler.source import SourceFile
+from apic.compiler.suppress import Suppression
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """`project_root`: imports and file() may not leave it (default: the root file's folder)."""
+
+    project_root: Path | None = None
+
+
+@dataclass
+class LoadResult:
+    """`model` is None whenever `diagnostics` holds an error: nothing half-valid escapes."""
+
+    model: GatewayModel | None
+    diagnostics: list[Diagnostic]
+    sources: list[SourceFile] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, so `file:line:col` stays short."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
+    """UTF-8 (a BOM is dropped); invalid bytes become U+FFFD and a PA013 at the first one."""
+    from apic.compiler import codes
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return SourceFile(path, data.decode("utf-8")), None
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        offset = len(data[: error.start].decode("utf-8", errors="replace"))
+        source = SourceFile(path, text)
+        return source, codes.INVALID_ENCODING(
+            source.span(offset, min(offset + 1, len(text))),
+            f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8",
+            help="save the file as UTF-8",
+        )

@@ -1,0 +1,1 @@
+"""The `.gw` frontend: text -> lark tree -> surface AST -> bound blocks -> GatewayModel."""

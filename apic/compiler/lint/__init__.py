@@ -1,0 +1,1 @@
+"""The rule engine: Rule base class, entry-point registry and the runner."""

@@ -1,0 +1,42 @@
+"""The base of every IR node: frozen, validated, and carrying where it came from.
+
+Spans are excluded from equality (`compare=False`), so a model loaded from `.gw` and the
+same model loaded from OpenAPI compare equal: that is what makes the round-trip and
+frontend-equivalence properties testable. pydantic *dataclasses* are used because BaseModel
+has no per-field compare=False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import field
+from typing import Any
+
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass
+from pydantic.json_schema import SkipJsonSchema
+
+from apic.compiler.source import Span
+
+NODE_CONFIG = ConfigDict(arbitrary_types_allowed=True, extra="forbid", strict=True)
+
+
+def node(cls: type) -> Any:
+    """Decorator for IR classes: frozen, keyword-only, validated pydantic dataclass."""
+    return dataclass(frozen=True, kw_only=True, config=NODE_CONFIG)(cls)
+
+
+@node
+class Node:
+    """Common fields. `span` covers the whole construct; `field_spans` the spans of its fields.
+
+    `field_spans` records, for each field set in the source, where it was set. For inherited
+    route settings that is the `defaults` or `group` line, which is what `explain` prints.
+    """
+
+    span: SkipJsonSchema[Span | None] = field(default=None, compare=False, repr=False)
+    field_spans: SkipJsonSchema[Mapping[str, Span]] = field(default_factory=dict, compare=False, repr=False)
+
+    def span_of(self, name: str) -> Span | None:
+        """The span where field `name` was set, falling back to the node's own span."""
+        return self.field_spans.get(name, self.span)

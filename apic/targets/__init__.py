@@ -1,0 +1,1 @@
+"""Compilation targets, discovered through the `apic.targets` entry-point group."""

@@ -7,6 +7,7 @@ percentages) remember whether a unit was written.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
@@ -104,8 +105,8 @@ class Duration:
     def __str__(self) -> str:
         ms = self.milliseconds
         if ms % 1000 == 0:
-            return f"{_number(ms / 1000)}s"
-        return f"{_number(ms)}ms"
+            return f"{format_number(ms / 1000)}s"
+        return f"{format_number(ms)}ms"
 
     @property
     def seconds(self) -> float:
@@ -120,7 +121,7 @@ class Rate:
     per: TimeUnit
 
     def __str__(self) -> str:
-        return f"{_number(self.amount)}/{self.per}"
+        return f"{format_number(self.amount)}/{self.per}"
 
 
 @node
@@ -131,7 +132,7 @@ class Percent:
     unit: Literal["%"] | None = "%"
 
     def __str__(self) -> str:
-        return f"{_number(self.value)}{self.unit or ''}"
+        return f"{format_number(self.value)}{self.unit or ''}"
 
     @property
     def fraction(self) -> float:
@@ -143,11 +144,15 @@ class DataSize:
     gigabytes: float
 
     def __str__(self) -> str:
-        return f"{_number(self.gigabytes)}GB"
+        return f"{format_number(self.gigabytes)}GB"
 
 
-def _number(value: float) -> str:
-    """Shortest text that reads back as the same float; integers without `.0`."""
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float; integers without `.0`, never an exponent
+    (the .gw QUANTITY literal has none)."""
     if float(value).is_integer():
         return str(int(value))
-    return repr(float(value))
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text

@@ -36,7 +36,7 @@ DISPLAY = {
     "DOT": "`.`",
     "NAME": "a name",
     "STRING": "a string",
-    "MLSTRING": 'a """string"""',
+    "MLSTRING": "a multi-line string",
     "QUANTITY": "a number",
     "TRUE": "`true`",
     "FALSE": "`false`",
@@ -68,6 +68,13 @@ ERROR_EXAMPLES: dict[str, Sequence[str]] = {
 
 def syntax_diagnostic(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
     """The one diagnostic for a syntax error (the parser stops at the first one)."""
+    opener = _unclosed_multiline_string(source, error.pos_in_stream)
+    if opener is not None:
+        return codes.UNTERMINATED_STRING(
+            source.span(opener, opener + 3),
+            'multi-line string is not closed: no `"""` after this one',
+            help='close it with """ where the text ends',
+        )
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(error, source)
     assert isinstance(error, UnexpectedToken)
@@ -82,12 +89,6 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
     line_end = len(text) if line_end == -1 else line_end
     stack = _value_stack(error)
 
-    if text.startswith('"""', pos - 2) and _last_token_is(stack, "STRING", '""'):
-        return codes.UNTERMINATED_STRING(
-            source.span(pos - 2, pos + 1),
-            'multi-line string is not closed: no `"""` after this one',
-            help='close it with """ where the text ends',
-        )
     if char == '"':
         return codes.UNTERMINATED_STRING(
             source.span(pos, line_end),
@@ -108,8 +109,10 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
         )
     if char == "/":
         word_end = pos
-        while word_end < line_end and not text[word_end].isspace() and text[word_end] not in "{,]":
+        while word_end < line_end and not text[word_end].isspace() and text[word_end] not in ",]":
             word_end += 1
+        if text[word_end - 1] == "{" and text[pos:word_end].count("{") > text[pos:word_end].count("}"):
+            word_end -= 1  # `/x{` glued to the block's brace
         word = text[pos:word_end]
         prefix = _statement_prefix(stack)
         example = f'{prefix} "{word}" {{ … }}' if prefix else f'"{word}"'
@@ -184,7 +187,6 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
 
 def _missing_equals(prefix: list[Token], token: Token, source: SourceFile) -> Diagnostic | None:
     """`timeout 10s`, `endpoint regional }`, `api_key env("X")`: the `=` after the name."""
-    name = prefix[0]
     labels = prefix[1:]
     if token.type in {"QUANTITY", "MLSTRING", "TRUE", "FALSE", "NULL"}:
         value_text = str(token) if token.type != "MLSTRING" else '"""…"""'
@@ -198,7 +200,7 @@ def _missing_equals(prefix: list[Token], token: Token, source: SourceFile) -> Di
         return codes.MISSING_EQUALS(
             _token_span(prefix[-1], source).at_end(),
             f"expected `=` or `{{` after `{' '.join(map(str, prefix))}`",
-            help=f"write `{name} = value` for an attribute or `{name} {{ … }}` for a block",
+            help="add `{ … }` to make it a block, or `= value` to make it an attribute",
         )
     else:
         return None
@@ -223,7 +225,8 @@ def _dangling_equals(stack: list[object], token: Token) -> Token | None:
         value_is_name = (isinstance(value, Tree) and value.data == "ref") or (
             isinstance(value, Token) and value.type == "NAME"
         )
-        if before.type == "EQUAL" and value_is_name:
+        value_line = value.line if isinstance(value, Token) else getattr(value.meta, "line", None)
+        if before.type == "EQUAL" and value_is_name and value_line is not None and value_line > before.line:
             return before
     return None
 
@@ -303,11 +306,16 @@ def _value_stack(error: UnexpectedInput) -> list[object]:
 
 
 def _statement_prefix_tokens(stack: list[object]) -> list[Token]:
-    """The NAME and label tokens of the statement being read: `route GET` in `route GET /x`."""
+    """The NAME and label tokens of the statement being read: `route GET` in `route GET /x`.
+
+    lark reduces a run of labels into `__statement_star_N` trees, so those are flattened.
+    """
     prefix: list[Token] = []
     for value in reversed(stack):
         if isinstance(value, Token) and value.type in {"NAME", "STRING"}:
             prefix.append(value)
+        elif isinstance(value, Tree) and str(value.data).startswith("__statement_star"):
+            prefix.extend(reversed([t for t in value.scan_values(lambda v: isinstance(v, Token))]))
         elif isinstance(value, Tree) and value.data == "name_list":
             continue
         else:
@@ -322,8 +330,17 @@ def _statement_prefix(stack: list[object]) -> str:
     return " ".join(str(t) for t in _statement_prefix_tokens(stack))
 
 
-def _last_token_is(stack: list[object], type_: str, text: str) -> bool:
-    return bool(stack) and isinstance(stack[-1], Token) and stack[-1].type == type_ and stack[-1] == text
+def _unclosed_multiline_string(source: SourceFile, error_pos: int | None) -> int | None:
+    """The offset of a triple-quote opener that never closes, if one starts before the error.
+
+    A closed multi-line string lexes as MLSTRING (it has priority); an unclosed one lexes as
+    the empty string `""` followed by a stray quote, and its text then fails somewhere later.
+    """
+    limit = len(source.text) if error_pos is None else error_pos
+    for tok in _tokens(source.text[: limit + 1]):
+        if tok.type == "STRING" and tok == '""' and source.text.startswith('"""', tok.start_pos):
+            return tok.start_pos
+    return None
 
 
 def _last_end(stack: list[object]) -> int | None:

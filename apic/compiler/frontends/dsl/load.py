@@ -102,7 +102,8 @@ class _Loader:
                 self.diagnostics.append(
                     codes.IMPORT_NOT_FOUND(
                         statement.path_span,
-                        f"`{pattern}` matches no file (relative to {display_path(base)})",
+                        f"`{pattern}` matches no file",
+                        help="import paths are relative to the importing file",
                     )
                 )
         else:
@@ -146,11 +147,17 @@ class _Loader:
         self.diagnostics.append(
             codes.OUTSIDE_ROOT(
                 span,
-                f"{what} `{span.text.strip(chr(34))}` leaves the project root {display_path(self.root)}",
-                help="move the file into the project, or pass --project-root to widen it",
+                f"{what} `{span.text.strip(chr(34))}` leaves the project root",
+                help=self.root_help(),
             )
         )
         return False
+
+    def root_help(self) -> str:
+        return (
+            f"the project root is `{display_path(self.root)}/` (the input's folder unless --project-root "
+            "says otherwise): move the file into it, or widen it with --project-root"
+        )
 
     def read_template(self, path_node: ast.Str, call_span: Span) -> str:
         importer = self.real_paths.get(id(call_span.source), self.root / "_")
@@ -159,8 +166,8 @@ class _Loader:
             raise Invalid(
                 codes.OUTSIDE_ROOT(
                     path_node.span,
-                    f"file `{path_node.value}` is outside the project root {display_path(self.root)}",
-                    help="move the file into the project, or pass --project-root to widen it",
+                    f"file `{path_node.value}` is outside the project root",
+                    help=self.root_help(),
                 )
             )
         if not target.is_file():

@@ -308,11 +308,11 @@ RATE_UNITS = ("s", "min", "hour", "day", "week", "month")
 ALL_UNITS = (*DURATION_UNITS, *(f"/{u}" for u in RATE_UNITS), "%", "GB")
 
 
-def _unit_error(value: ast.Quantity, accepted: tuple[str, ...], field: str) -> Invalid:
+def _unit_error(value: ast.Quantity, accepted: tuple[str, ...], field: str, usual: str) -> Invalid:
     known = value.unit in ALL_UNITS
     if not value.unit:
         message = f"`{value.text}` needs a unit: {field} takes {one_of(accepted)}"
-        help = f"for example {value.text}{accepted[0]}"
+        help = f"for example {value.text}{usual}"
     elif known:
         message = f"`{value.text}` has unit `{value.unit}`, but {field} takes {one_of(accepted)}"
         help = None
@@ -329,7 +329,7 @@ class DurationType(ValueType):
         if not isinstance(value, ast.Quantity):
             raise self.wrong(value)
         if value.unit not in DURATION_UNITS:
-            raise _unit_error(value, tuple(DURATION_UNITS), "a duration")
+            raise _unit_error(value, tuple(DURATION_UNITS), "a duration", "s")
         return Duration(milliseconds=value.number * DURATION_UNITS[value.unit])
 
 
@@ -343,7 +343,7 @@ class RateType(ValueType):
             raise self.wrong(value)
         accepted = tuple(f"/{u}" for u in RATE_UNITS)
         if value.unit not in accepted:
-            raise _unit_error(value, accepted, "a rate")
+            raise _unit_error(value, accepted, "a rate", "/s")
         return Rate(amount=value.number, per=value.unit[1:])  # type: ignore[arg-type]
 
 
@@ -356,7 +356,7 @@ class PercentType(ValueType):
         if not isinstance(value, ast.Quantity):
             raise self.wrong(value)
         if value.unit not in ("%", ""):
-            raise _unit_error(value, ("%",), "a percentage")
+            raise _unit_error(value, ("%",), "a percentage", "%")
         return Percent(value=value.number, unit="%" if value.unit else None)
 
 
@@ -367,7 +367,7 @@ class SizeType(ValueType):
         if not isinstance(value, ast.Quantity):
             raise self.wrong(value)
         if value.unit != "GB":
-            raise _unit_error(value, ("GB",), "a cache size")
+            raise _unit_error(value, ("GB",), "a cache size", "GB")
         return DataSize(gigabytes=value.number)
 
 
@@ -385,6 +385,7 @@ class RefType(ValueType):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.description = f"a reference `{kind}.NAME`"
+        self.plural = f"`{kind}.NAME` references"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> NamedRef:
         if isinstance(value, ast.Ref) and len(value.parts) == 2 and value.parts[0] == self.kind:
@@ -542,7 +543,8 @@ class AccessLogFormatType(ValueType):
 class ListType(ValueType):
     def __init__(self, item: ValueType) -> None:
         self.item = item
-        self.description = f"a list of {item.description.removeprefix('a ').removeprefix('an ')}"
+        plural = getattr(item, "plural", None) or item.description.removeprefix("a ").removeprefix("an ")
+        self.description = f"a list of {plural}"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> tuple[Any, ...]:
         if not isinstance(value, ast.ListValue):

@@ -29,11 +29,8 @@ class Quantity:
     number: float
     unit: str  # "" when none was written
     is_integer: bool
+    text: str  # as written (kept: a substituted variable's span is its use site)
     span: Span
-
-    @property
-    def text(self) -> str:
-        return self.span.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,7 @@ class _ToSurface(Transformer):
         match = _QUANTITY.fullmatch(str(children[0]))
         assert match is not None
         number, unit = match.groups()
-        return ast.Quantity(float(number), unit, "." not in number, self._span(meta))
+        return ast.Quantity(float(number), unit, "." not in number, str(children[0]), self._span(meta))
 
     @v_args(meta=True)
     def true(self, meta: object, children: list[Token]) -> ast.Bool:

@@ -147,9 +147,7 @@ def interpolate(value: ast.Str, ctx: BindContext) -> str:
             if isinstance(resolved, ast.Str):
                 return interpolate(resolved, ctx)
             if isinstance(resolved, (ast.Quantity, ast.Bool)):
-                return (
-                    resolved.span.text if isinstance(resolved, ast.Quantity) else str(resolved.value).lower()
-                )
+                return resolved.text if isinstance(resolved, ast.Quantity) else str(resolved.value).lower()
             raise Invalid(
                 codes.INVALID_INTERPOLATION(
                     value.span,

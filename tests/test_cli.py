@@ -1,0 +1,168 @@
+"""The command line: exit codes, the JSON contract, and no traceback whatever happens."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from apic.cli import main
+
+BROKEN = 'api "a" {\n  timeout 10s\n}\n'
+JSON_KEYS = {
+    "code",
+    "name",
+    "severity",
+    "message",
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "help",
+    "target",
+    "related",
+}
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_check_valid_exits_0(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "ok.gw").write_text('api "a" {\n  kind = http\n}\n')
+    assert main(["check", "ok.gw"]) == 0
+    assert capsys.readouterr().out == "No problems found in 1 file.\n"
+
+
+def test_check_error_exits_2_with_json_contract(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "bad.gw").write_text(BROKEN)
+    assert main(["check", "bad.gw", "--format", "json"]) == 2
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert set(finding) == JSON_KEYS
+    assert finding | {"help": None} == {
+        "code": "PA001",
+        "name": "missing-equals",
+        "severity": "error",
+        "message": "expected `=` between attribute name and value",
+        "file": "bad.gw",
+        "line": 2,
+        "column": 10,
+        "end_line": 2,
+        "end_column": 10,
+        "help": None,
+        "target": None,
+        "related": [],
+    }
+
+
+def test_json_related_spans(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "dup.gw").write_text('api "a" {\n  region = "x"\n  region = "y"\n}\n')
+    assert main(["check", "dup.gw", "--format", "json"]) == 2
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert (finding["code"], finding["line"], finding["column"], finding["end_column"]) == ("SC007", 3, 3, 9)
+    assert finding["related"] == [
+        {
+            "message": "first set here",
+            "file": "dup.gw",
+            "line": 2,
+            "column": 3,
+            "end_line": 2,
+            "end_column": 9,
+        }
+    ]
+
+
+def test_several_files_are_sorted_by_file_line_column(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "b.gw").write_text('api "b" {\n  regoin = "x"\n  kind = soap\n}\n')
+    (workdir / "a.gw").write_text(BROKEN)
+    assert main(["check", "b.gw", "a.gw", "--format", "json"]) == 2
+    found = [(d["file"], d["line"], d["column"], d["code"]) for d in json.loads(capsys.readouterr().out)]
+    assert found == [("a.gw", 2, 10, "PA001"), ("b.gw", 2, 3, "SC002"), ("b.gw", 3, 10, "SC011")]
+
+
+def test_human_format_summary(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "bad.gw").write_text(BROKEN)
+    assert main(["check", "bad.gw"]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "bad.gw:2:10: error[PA001] expected `=` between attribute name and value (missing-equals)\n"
+    )
+    assert out.endswith("\nFound 1 error in 1 file.\n")
+
+
+def test_missing_input_points_at_the_argument(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "nope.gw", "--format", "json"]) == 2
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert (finding["code"], finding["file"], finding["column"], finding["end_column"]) == (
+        "AP010",
+        "<command line>",
+        12,
+        19,
+    )
+
+
+def test_usage_error_is_a_diagnostic(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "x.gw", "--fail-on", "never"]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("<command line>:1:")
+    assert "error[AP011]" in out and "never" in out
+
+
+def test_unknown_target_lists_what_exists(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "ok.gw").write_text('api "a" {}\n')
+    assert main(["compile", "ok.gw", "--target", "kubernetes", "-o", "out"]) == 2
+    err = capsys.readouterr().err
+    assert "error[AP012] target `kubernetes` is not available" in err
+    assert not (workdir / "out").exists(), "nothing is written on error"
+
+
+def test_lint_exit_codes(workdir: Path) -> None:
+    (workdir / "ok.gw").write_text('api "a" {}\n')
+    (workdir / "bad.gw").write_text(BROKEN)
+    assert main(["lint", "ok.gw"]) == 0
+    assert main(["lint", "bad.gw"]) == 2, "input errors are exit 2, not findings"
+
+
+def test_internal_error_is_a_diagnostic_not_a_traceback(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "ok.gw").write_text('api "a" {}\n')
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("apic.cli.load", explode)
+    assert main(["check", "ok.gw", "--format", "json"]) == 2
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert (finding["code"], finding["name"]) == ("AP000", "internal-error")
+    assert finding["message"] == "internal error: RuntimeError: boom"
+
+
+def test_console_script_runs_as_module(workdir: Path) -> None:
+    (workdir / "bad.gw").write_text(BROKEN)
+    run = subprocess.run(
+        [sys.executable, "-m", "apic", "check", "bad.gw"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env={"PATH": "", "PYTHONPATH": str(ROOT)},
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stdout + run.stderr
+    assert "bad.gw:2:10: error[PA001]" in run.stdout
+
+
+def test_binary_garbage_never_tracebacks(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "junk.gw").write_bytes(b"\x00\xff\xfe api {{{ \x80")
+    assert main(["check", "junk.gw", "--format", "json"]) == 2
+    found = [(d["code"], d["line"], d["column"]) for d in json.loads(capsys.readouterr().out)]
+    assert found == [("PA008", 1, 1), ("PA013", 1, 2)]

@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import TypeAdapter
+
 from apic import __version__
 from apic.api import lint, load
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMATTERS
 from apic.compiler.frontends.base import LoadOptions
+from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile
 from apic.compiler.suggest import did_you_mean
 from apic.targets.base import discover_targets
@@ -105,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     compile_p.add_argument("-o", "--output", type=Path, default=None, help="write artifacts into this folder")
     common(compile_p)
 
+    inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
+    inspect.add_argument("file", type=Path)
+    common(inspect)
+
     sub.add_parser("targets", help="list the registered targets")
     return parser
 
@@ -114,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_line = CommandLine(argv)
     output_format = "human"
     files_seen = 0
-    to_stderr = bool(argv) and argv[0] == "compile"  # stdout is for compiled artifacts
+    to_stderr = bool(argv) and argv[0] in ("compile", "inspect")  # stdout carries their output
     try:
         args = build_parser().parse_args(argv)
         output_format = getattr(args, "format", "human")
@@ -138,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_code = EXIT_ERROR
     emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
     return exit_code
+
+
+def model_json(model: GatewayModel) -> str:
+    return TypeAdapter(GatewayModel).dump_json(model, indent=2).decode() + "\n"
 
 
 def emit(diagnostics: list[Diagnostic], output_format: str, files: int, stream: TextIO) -> None:
@@ -172,6 +183,13 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             EXIT_ERROR,
             len(files),
         )
+
+    if args.command == "inspect":
+        loaded = load(files[0], options)
+        if loaded.model is not None:
+            sys.stdout.write(model_json(loaded.model))
+            return loaded.diagnostics, EXIT_OK, 1
+        return loaded.diagnostics, EXIT_ERROR, 1
 
     if args.command == "check":
         diagnostics = [d for f in files for d in load(f, options).diagnostics]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,38 @@ def test_examples_use_every_syntax_feature() -> None:
     }
     missing = [name for name, pattern in features.items() if not re.search(pattern, text, re.M)]
     assert not missing
+
+
+@pytest.mark.parametrize("example", ENTRY_POINTS, ids=[p.name for p in ENTRY_POINTS])
+def test_inspect_output_matches_the_ir_schema(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import jsonschema
+
+    monkeypatch.chdir(EXAMPLES)
+    assert main(["inspect", example.name]) == 0
+    dumped = json.loads(capsys.readouterr().out)
+    schema = json.loads((ROOT / "apic" / "schemas" / "apic-ir.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(dumped)
+    assert [api["name"] for api in dumped["apis"]]
+
+
+def test_readme_snippets_are_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's .gw snippet checks clean, and its sample error is what apic prints."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```hcl\n(.*?)```", readme, re.S)
+    (sample,) = re.findall(r"```\n(bookstore\.gw:.*?)```", readme, re.S)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "snippet.gw").write_text(snippet, encoding="utf-8")
+    assert main(["check", "snippet.gw"]) == 0
+    shutil.copytree(EXAMPLES, tmp_path, dirs_exist_ok=True)
+    lines = (tmp_path / "bookstore.gw").read_text(encoding="utf-8").split("\n")
+    lines[18] = lines[18].replace("timeout = 10s", "timeout 10s")
+    (tmp_path / "bookstore.gw").write_text("\n".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", "bookstore.gw"]) == 2
+    assert capsys.readouterr().out.startswith(sample)

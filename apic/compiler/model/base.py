@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import field
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from pydantic.dataclasses import dataclass
 from pydantic.json_schema import SkipJsonSchema
 
@@ -34,8 +34,14 @@ class Node:
     route settings that is the `defaults` or `group` line, which is what `explain` prints.
     """
 
-    span: SkipJsonSchema[Span | None] = field(default=None, compare=False, repr=False)
-    field_spans: SkipJsonSchema[Mapping[str, Span]] = field(default_factory=dict, compare=False, repr=False)
+    # Excluded from equality (compare=False), from the schema (SkipJsonSchema) and from
+    # serialisation (exclude=True): positions belong to diagnostics, not to the model's value.
+    span: Annotated[SkipJsonSchema[Span | None], Field(exclude=True)] = field(
+        default=None, compare=False, repr=False
+    )
+    field_spans: Annotated[SkipJsonSchema[Mapping[str, Span]], Field(exclude=True)] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def span_of(self, name: str) -> Span | None:
         """The span where field `name` was set, falling back to the node's own span."""

@@ -314,7 +314,11 @@ def _statement_prefix_tokens(stack: list[object]) -> list[Token]:
     for value in reversed(stack):
         if isinstance(value, Token) and value.type in {"NAME", "STRING"}:
             prefix.append(value)
-        elif isinstance(value, Tree) and str(value.data).startswith("__statement_star"):
+        elif (
+            isinstance(value, Tree)
+            and str(value.data).startswith("__statement_star")
+            and _is_label_run(value)
+        ):
             prefix.extend(reversed([t for t in value.scan_values(lambda v: isinstance(v, Token))]))
         elif isinstance(value, Tree) and value.data == "name_list":
             continue
@@ -324,6 +328,11 @@ def _statement_prefix_tokens(stack: list[object]) -> list[Token]:
     while prefix and prefix[0].type != "NAME":
         prefix.pop(0)
     return prefix
+
+
+def _is_label_run(tree: Tree) -> bool:
+    """lark's repetition trees hold either a run of labels or a run of block items."""
+    return all(isinstance(c, Token) or (isinstance(c, Tree) and c.data == "name_list") for c in tree.children)
 
 
 def _statement_prefix(stack: list[object]) -> str:

@@ -42,3 +42,12 @@ def test_ir_schema_is_current() -> None:
 
     committed = json.loads((ROOT / "apic" / "schemas" / "apic-ir.schema.json").read_text(encoding="utf-8"))
     assert committed == ir_schema(), "run `python -m apic.compiler.schemas` and commit the result"
+
+
+def test_generated_doc_sections_are_current() -> None:
+    from apic.compiler.reference import updated_docs
+
+    for path, text in updated_docs().items():
+        assert path.read_text(encoding="utf-8") == text, (
+            f"run `python -m apic.compiler.reference`: {path.name} is stale"
+        )

@@ -1,26 +1,33 @@
-"""The lark parser for `.gw`, built once, and the comment collector.
+"""The lark parser for `.gw`, built once, and the comment scanner.
 
-Comments are `%ignore`d by the grammar, so they are collected through a lexer callback
-(lark's documented recipe). The callback belongs to the shared Lark instance, so it writes
-into a ContextVar sink that each `parse_text` call sets: concurrent or re-entrant parses
-(the language server) never see each other's comments.
+Comments are `%ignore`d by the grammar. lark's documented way to keep them, a lexer
+callback, made parsing twice as slow (measured: 2.56 s against 1.36 s on a 5,000-route
+file), so comments are found by one regular-expression pass instead. It matches strings
+as well as comments, so a `#` or `//` inside a string is skipped exactly as the lexer skips
+it; no other token can contain `#` or `//`.
 """
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from lark import Lark, Token, Tree
+from lark import Lark, Tree
 
-_comment_sink: ContextVar[list[Token] | None] = ContextVar("apic_comment_sink", default=None)
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|(?P<comment>#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)'
+)
 
 
-def _collect_comment(token: Token) -> Token:
-    sink = _comment_sink.get()
-    if sink is not None:
-        sink.append(token)
-    return token
+@dataclass(frozen=True, slots=True)
+class CommentToken:
+    text: str
+    start_pos: int
+    end_pos: int
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def build_parser(*, strict: bool = False) -> Lark:
@@ -33,7 +40,7 @@ def build_parser(*, strict: bool = False) -> Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         strict=strict,
-        lexer_callbacks={"COMMENT": _collect_comment, "BLOCK_COMMENT": _collect_comment},
+        cache=not strict,
     )
 
 
@@ -42,12 +49,15 @@ def gw_parser() -> Lark:
     return build_parser()
 
 
-def parse_text(text: str) -> tuple[Tree, list[Token]]:
-    """Parse `.gw` text; returns the tree and the comment tokens. Raises lark's UnexpectedInput."""
-    sink: list[Token] = []
-    reset = _comment_sink.set(sink)
-    try:
-        tree = gw_parser().parse(text)
-    finally:
-        _comment_sink.reset(reset)
-    return tree, sink
+def comments_in(text: str) -> list[CommentToken]:
+    return [
+        CommentToken(m.group("comment"), m.start(), m.end())
+        for m in _STRINGS_AND_COMMENTS.finditer(text)
+        if m.group("comment") is not None
+    ]
+
+
+def parse_text(text: str) -> tuple[Tree, list[CommentToken]]:
+    """Parse `.gw` text; returns the tree and the comments. Raises lark's UnexpectedInput."""
+    tree = gw_parser().parse(text)
+    return tree, comments_in(text)

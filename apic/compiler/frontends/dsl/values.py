@@ -168,6 +168,7 @@ def interpolate(value: ast.Str, ctx: BindContext) -> str:
 
 class StringType(ValueType):
     description = "a string"
+    plural = "strings"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> str:
         if isinstance(value, ast.Str):
@@ -230,6 +231,7 @@ class IntType(ValueType):
 
 class ScalarType(ValueType):
     description = "a string, number or boolean"
+    plural = "strings, numbers or booleans"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> str | int | float | bool:
         if isinstance(value, ast.Str):
@@ -408,6 +410,7 @@ SOURCE_PREFIXES = {
 
 class SourceType(ValueType):
     description = "a source: path.x, query.x, header.x, context.x, stage.var.x or \"'static'\""
+    plural = "sources"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> ParamSource:
         if isinstance(value, ast.Str):
@@ -613,6 +616,7 @@ class WordType(ValueType):
     """A bare word or a string, kept as text: `allow_methods = [GET, "POST"]`."""
 
     description = "a word or a string"
+    plural = "words or strings"
 
     def convert(self, value: ast.Value, ctx: BindContext) -> str:
         if isinstance(value, ast.Ref) and len(value.parts) == 1:

@@ -14,7 +14,7 @@ model built from input that had an error. Checks that the lint catalogue owns
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
@@ -25,7 +25,6 @@ from apic.compiler.model import (
     AccessLog,
     Api,
     ApiKind,
-    AuthKind,
     Authorizer,
     AuthorizerType,
     AuthRequirement,
@@ -98,6 +97,9 @@ INHERITED = (
 )
 
 
+N = TypeVar("N")
+
+
 def _named(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sorted(items, key=lambda x: x.name))
 
@@ -155,16 +157,17 @@ class Lowerer:
         routes = resolver.routes(b)
         endpoint = b.get("endpoint")
         tracing = b.child("tracing")
-        return Api(
+        gateway_responses = {
+            **shared["gateway_response"],
+            **self.by_name(b, "gateway_response", self.gateway_response),
+        }
+        domains = [self.domain(d) for d in b.children.get("domain", []) if d.label is not INVALID]
+        return from_bound(
+            Api,
+            b,
             name=b.label,
             kind=kind,
             endpoint=EndpointType(endpoint) if endpoint else None,
-            region=b.get("region"),
-            description=b.get("description"),
-            tags=b.get("tags"),
-            binary_media_types=b.get("binary_media_types", ()),
-            route_selection=b.get("route_selection"),
-            disable_execute_api_endpoint=b.get("disable_execute_api_endpoint"),
             routes=tuple(sorted(routes, key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))),
             backends=_named(backends.values()),
             vpc_links=_named(vpc_links.values()),
@@ -172,25 +175,10 @@ class Lowerer:
             stages=_named(stages.values()),
             usage_plans=_named(plans.values()),
             consumers=_named(consumers.values()),
-            domains=tuple(
-                sorted(
-                    (self.domain(d) for d in b.children.get("domain", []) if d.label is not INVALID),
-                    key=lambda d: d.host,
-                )
-            ),
+            domains=tuple(sorted(domains, key=lambda d: d.host)),
             tracing=self.tracing(tracing) if tracing else None,
             cors=tuple(sorted(cors.values(), key=lambda c: c.name or "")),
-            gateway_responses=tuple(
-                sorted(
-                    {
-                        **shared["gateway_response"],
-                        **self.by_name(b, "gateway_response", self.gateway_response),
-                    }.values(),
-                    key=lambda g: g.type,
-                )
-            ),
-            span=b.span,
-            field_spans=b.field_spans(),
+            gateway_responses=tuple(sorted(gateway_responses.values(), key=lambda g: g.type)),
         )
 
     def resolve(self, ref: NamedRef, table: dict[Any, Any]) -> bool:
@@ -214,36 +202,14 @@ class Lowerer:
         spans = b.field_spans()
         if vpc_link is not None:
             spans["vpc_link"] = vpc_link.span
-        return Backend(
+        return from_bound(
+            Backend,
+            b,
             name=b.label,
-            url=b.get("url"),
             vpc_link=vpc_link.name if vpc_link else None,
-            type=b.get("type"),
-            function=b.get("function"),
-            timeout=b.get("timeout"),
-            tls_verify=b.get("tls_verify"),
-            k8s=K8sService(
-                service=k8s.get("service", ""),
-                namespace=k8s.get("namespace"),
-                port=k8s.get("port", 0),
-                span=k8s.span,
-                field_spans=k8s.field_spans(),
-            )
-            if k8s and k8s.has("service") and k8s.has("port")
-            else None,
-            health_check=HealthCheck(
-                path=hc.get("path"),
-                interval=hc.get("interval"),
-                timeout=hc.get("timeout"),
-                healthy=hc.get("healthy"),
-                unhealthy=hc.get("unhealthy"),
-                span=hc.span,
-                field_spans=hc.field_spans(),
-            )
-            if hc and hc.has("path")
-            else None,
-            span=b.span,
             field_spans=spans,
+            k8s=from_bound(K8sService, k8s) if k8s and k8s.has("service") and k8s.has("port") else None,
+            health_check=from_bound(HealthCheck, hc) if hc and hc.has("path") else None,
         )
 
     def vpc_link(self, b: Bound) -> VpcLink:
@@ -257,30 +223,10 @@ class Lowerer:
                 )
             )
             version = None
-        return VpcLink(
-            name=b.label,
-            version=version,
-            target=b.get("target", ""),
-            subnets=b.get("subnets", ()),
-            security_groups=b.get("security_groups", ()),
-            span=b.span,
-            field_spans=b.field_spans(),
-        )
+        return from_bound(VpcLink, b, name=b.label, version=version, target=b.get("target", ""))
 
     def authorizer(self, b: Bound) -> Authorizer:
-        return Authorizer(
-            name=b.label,
-            type=b.get("type", AuthorizerType.LAMBDA),
-            issuer=b.get("issuer"),
-            audience=b.get("audience", ()),
-            scopes=b.get("scopes", ()),
-            function=b.get("function"),
-            identity_source=b.get("identity_source", ()),
-            ttl=b.get("ttl"),
-            payload=b.get("payload"),
-            span=b.span,
-            field_spans=b.field_spans(),
-        )
+        return from_bound(Authorizer, b, name=b.label, type=b.get("type", AuthorizerType.LAMBDA))
 
     def gateway_response(self, b: Bound) -> GatewayResponse:
         if b.label not in GATEWAY_RESPONSE_TYPES:
@@ -292,27 +238,10 @@ class Lowerer:
                     or "see docs/language.md for the 21 types",
                 )
             )
-        return GatewayResponse(
-            type=b.label,
-            status=b.get("status"),
-            headers=b.get("headers"),
-            templates=self.templates(b, "template"),
-            span=b.span,
-            field_spans=b.field_spans(),
-        )
+        return from_bound(GatewayResponse, b, type=b.label, templates=self.templates(b, "template"))
 
     def cors(self, b: Bound) -> CorsPolicy:
-        return CorsPolicy(
-            name=b.label,
-            allow_origins=b.get("allow_origins", ()),
-            allow_methods=b.get("allow_methods", ()),
-            allow_headers=b.get("allow_headers", ()),
-            expose_headers=b.get("expose_headers", ()),
-            allow_credentials=b.get("allow_credentials"),
-            max_age=b.get("max_age"),
-            span=b.span,
-            field_spans=b.field_spans(),
-        )
+        return from_bound(CorsPolicy, b, name=b.label)
 
     def templates(self, b: Bound, name: str) -> tuple[Template, ...]:
         found = [
@@ -323,79 +252,44 @@ class Lowerer:
         return tuple(sorted(found, key=lambda t: t.content_type))
 
     def throttle(self, b: Bound | None) -> Throttle | None:
-        if b is None:
-            return None
-        return Throttle(rate=b.get("rate"), burst=b.get("burst"), span=b.span, field_spans=b.field_spans())
+        return from_bound(Throttle, b) if b is not None else None
 
     def stage(self, b: Bound) -> Stage:
         cache, canary, log = b.child("cache"), b.child("canary"), b.child("access_log")
-        log_format = log.get("format") if log else None
-        return Stage(
+        access_log = None
+        if log is not None and log.has("destination"):
+            preset_or_custom = log.get("format")
+            access_log = from_bound(
+                AccessLog,
+                log,
+                format=preset_or_custom[0] if preset_or_custom else None,
+                custom=preset_or_custom[1] if preset_or_custom else False,
+            )
+        return from_bound(
+            Stage,
+            b,
             name=b.label,
-            variables=b.get("variables"),
-            tracing=b.get("tracing"),
             throttle=self.throttle(b.child("throttle")),
-            cache=StageCache(
-                size=cache.get("size"),
-                ttl=cache.get("ttl"),
-                encrypted=cache.get("encrypted"),
-                span=cache.span,
-                field_spans=cache.field_spans(),
-            )
-            if cache
-            else None,
-            canary=Canary(
-                percent=canary.get("percent"),
-                variables=canary.get("variables"),
-                use_stage_cache=canary.get("use_stage_cache"),
-                span=canary.span,
-                field_spans=canary.field_spans(),
-            )
-            if canary
-            else None,
-            access_log=AccessLog(
-                destination=log.get("destination", ""),
-                format=log_format[0] if log_format else None,
-                custom=log_format[1] if log_format else False,
-                span=log.span,
-                field_spans=log.field_spans(),
-            )
-            if log and log.has("destination")
-            else None,
-            logging=b.get("logging"),
-            metrics=b.get("metrics"),
-            tags=b.get("tags"),
-            span=b.span,
-            field_spans=b.field_spans(),
+            cache=from_bound(StageCache, cache) if cache else None,
+            canary=from_bound(Canary, canary) if canary else None,
+            access_log=access_log,
         )
 
     def usage_plan(self, b: Bound) -> UsagePlan:
-        stage_refs: tuple[NamedRef, ...] = b.get("stages", ())
         throttles = []
         for t in b.children.get("method_throttle", []):
             if t.label is INVALID:
                 continue
             method, path = t.label
-            path_span = t.label_nodes[1].span
-            paths.check_path(path, path_span, self.diagnostics)
-            throttles.append(
-                MethodThrottle(
-                    method=method,
-                    path=path,
-                    rate=t.get("rate"),
-                    burst=t.get("burst"),
-                    span=t.span,
-                    field_spans=t.field_spans(),
-                )
-            )
-        return UsagePlan(
+            paths.check_path(path, t.label_nodes[1].span, self.diagnostics)
+            throttles.append(from_bound(MethodThrottle, t, method=method, path=path))
+        return from_bound(
+            UsagePlan,
+            b,
             name=b.label,
-            stages=tuple(r.name for r in stage_refs),
+            stages=tuple(r.name for r in b.get("stages", ())),
             throttle=self.throttle(b.child("throttle")),
-            quota=b.get("quota"),
             method_throttles=tuple(sorted(throttles, key=lambda m: (m.path, METHOD_ORDER[m.method]))),
-            span=b.span,
-            field_spans=b.field_spans(),
         )
 
     def consumer(self, b: Bound) -> Consumer:
@@ -403,14 +297,7 @@ class Lowerer:
         spans = b.field_spans()
         if plan is not None:
             spans["plan"] = plan.span
-        return Consumer(
-            name=b.label,
-            plan=plan.name if plan else "",
-            api_key=b.get("api_key"),
-            enabled=b.get("enabled"),
-            span=b.span,
-            field_spans=spans,
-        )
+        return from_bound(Consumer, b, name=b.label, plan=plan.name if plan else "", field_spans=spans)
 
     def domain(self, b: Bound) -> Domain:
         mtls, r53 = b.child("mtls"), b.child("route53")
@@ -425,58 +312,42 @@ class Lowerer:
             if a.value is not INVALID
         ]
         endpoint = b.get("endpoint")
-        return Domain(
+        return from_bound(
+            Domain,
+            b,
             host=b.label,
             certificate=b.get("certificate", ""),
-            certificate_names=b.get("certificate_names"),
             endpoint=EndpointType(endpoint) if endpoint else None,
-            tls_policy=b.get("tls_policy"),
             mtls_truststore=mtls.get("truststore") if mtls else None,
-            route53=Route53(
-                zone=r53.get("zone", ""),
-                zone_id=r53.get("zone_id"),
-                ipv6=r53.get("ipv6"),
-                span=r53.span,
-                field_spans=r53.field_spans(),
-            )
-            if r53 and r53.has("zone")
-            else None,
+            route53=from_bound(Route53, r53) if r53 and r53.has("zone") else None,
             base_paths=tuple(sorted(mappings, key=lambda m: (m.base_path, m.stage))),
-            span=b.span,
-            field_spans=b.field_spans(),
         )
 
     def tracing(self, b: Bound) -> Tracing:
         default = b.child("default")
         rules = [
-            SamplingRule(
-                name=r.label,
-                priority=r.get("priority"),
-                method=r.get("method"),
-                path=r.get("path"),
-                host=r.get("host"),
-                rate=r.get("rate"),
-                fixed_target=r.get("fixed_target"),
-                span=r.span,
-                field_spans=r.field_spans(),
-            )
+            from_bound(SamplingRule, r, name=r.label)
             for r in b.children.get("rule", [])
             if r.label is not INVALID
         ]
-        return Tracing(
-            default=SamplingDefault(
-                rate=default.get("rate"),
-                fixed_target=default.get("fixed_target"),
-                span=default.span,
-                field_spans=default.field_spans(),
-            )
-            if default
-            else None,
-            exclude_healthchecks=b.get("exclude_healthchecks"),
-            rules=_named(rules),
-            span=b.span,
-            field_spans=b.field_spans(),
+        return from_bound(
+            Tracing, b, default=from_bound(SamplingDefault, default) if default else None, rules=_named(rules)
         )
+
+
+def from_bound(cls: type[N], b: Bound, *, field_spans: dict[str, Span] | None = None, **explicit: Any) -> N:
+    """Build `cls` from the bound attributes whose names are fields of it; `explicit` wins.
+
+    Attributes that were not written (or failed their type) are left out, so the model's
+    own defaults apply.
+    """
+    fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
+    values = {
+        name: b.get(name) for name in b.attrs if name in fields and name not in explicit and b.has(name)
+    }
+    return cls(
+        **values, **explicit, span=b.span, field_spans=b.field_spans() if field_spans is None else field_spans
+    )
 
 
 class RouteResolver:
@@ -667,20 +538,9 @@ class RouteResolver:
         )
 
     def params(self, b: Bound, kind: str) -> tuple[Param, ...]:
-        found = [
-            Param(
-                name=p.label,
-                required=p.get("required"),
-                type=p.get("type"),
-                enum=p.get("enum"),
-                default=p.get("default"),
-                span=p.span,
-                field_spans=p.field_spans(),
-            )
-            for p in b.children.get(kind, [])
-            if p.label is not INVALID
-        ]
-        return _named(found)
+        return _named(
+            from_bound(Param, p, name=p.label) for p in b.children.get(kind, []) if p.label is not INVALID
+        )
 
     def forward(self, b: Bound) -> tuple[ForwardMapping, ...]:
         found = [
@@ -692,14 +552,6 @@ class RouteResolver:
         return tuple(sorted(found, key=lambda f: (f.location.value, f.name)))
 
     def response(self, b: Bound) -> IntegrationResponse:
-        return IntegrationResponse(
-            selection=b.label,
-            status=b.get("status"),
-            headers=b.get("headers"),
-            templates=self.lowerer.templates(b, "template"),
-            span=b.span,
-            field_spans=b.field_spans(),
+        return from_bound(
+            IntegrationResponse, b, selection=b.label, templates=self.lowerer.templates(b, "template")
         )
-
-
-__all__ = ["AuthKind", "Lowerer"]

@@ -58,6 +58,8 @@ MISSING_COMMA = Code("PA011", "missing-comma", E, "list items are not separated 
 UNTERMINATED_COMMENT = Code("PA012", "unterminated-comment", E, "a `/*` comment is not closed")
 INVALID_ENCODING = Code("PA013", "invalid-encoding", E, "the file is not UTF-8 text")
 INVALID_ESCAPE = Code("PA014", "invalid-escape", E, "an unknown `\\` escape in a string")
+YAML_SYNTAX = Code("PA015", "yaml-syntax", E, "a YAML or JSON document that does not parse")
+DUPLICATE_KEY = Code("PA016", "duplicate-key", E, "a mapping key that appears twice")
 
 # --- SC: well-formed, but not a valid gateway description ---------------------------------
 UNKNOWN_BLOCK = Code("SC001", "unknown-block", E, "a block type that is not in the schema here")

@@ -1,0 +1,1 @@
+"""The OpenAPI frontend: YAML/JSON with positions -> $ref resolution -> validation -> GatewayModel."""

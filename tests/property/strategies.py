@@ -197,7 +197,12 @@ def routes(
                 methods=methods,
                 path=path,
                 backend=draw(opt(st.sampled_from(backends))) if backends else None,
-                auth=tuple(draw(st.lists(st.sampled_from(auth_choices), max_size=2))),
+                auth=tuple(
+                    tuple(alt)
+                    for alt in draw(
+                        st.lists(st.lists(st.sampled_from(auth_choices), min_size=1, max_size=2), max_size=3)
+                    )
+                ),
                 timeout=draw(opt(durations)),
                 upstream_path=draw(opt(awkward.map(lambda s: "/" + s))),
                 upstream_method=draw(opt(st.sampled_from(list(HttpMethod)))),

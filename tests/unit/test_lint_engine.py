@@ -22,7 +22,7 @@ class PublicRoute(Rule):
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:
             for route in api.routes:
-                if any(a.kind is AuthKind.NONE for a in route.auth):
+                if any(a.kind is AuthKind.NONE for alternative in route.auth for a in alternative):
                     yield self.diagnostic(route.span_of("auth"), f"route {route.label} is public")
 
 

@@ -59,8 +59,11 @@ class EnvRef(Node):
 
 @node
 class AuthRequirement(Node):
+    """One requirement; `scopes` are the OAuth scopes an operation asks of its authorizer."""
+
     kind: AuthKind
     authorizer: str | None = None
+    scopes: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"authorizer.{self.authorizer}" if self.authorizer else self.kind.value
@@ -120,13 +123,15 @@ class Route(Node):
     """One route with its effective settings (inheritance already applied).
 
     `methods` is empty for WebSocket routes, whose `path` is the route key (`$connect`).
-    `auth` is empty when no level set it, which means public, like an explicit `none`.
+    `auth` lists alternatives (any one suffices), each a tuple of requirements that must all
+    pass: OpenAPI's security semantics. It is empty when no level set it, which means
+    public, like an explicit `none`.
     """
 
     methods: tuple[HttpMethod, ...]
     path: str
     backend: str | None = None
-    auth: tuple[AuthRequirement, ...] = ()
+    auth: tuple[tuple[AuthRequirement, ...], ...] = ()
     timeout: Duration | None = None
     upstream_path: str | None = None
     upstream_method: HttpMethod | None = None

@@ -45,10 +45,18 @@ class BackendType(StrEnum):
 
 
 class AuthorizerType(StrEnum):
+    """How a named authorizer checks callers. The last five come from OpenAPI security
+    schemes without an AWS extension; targets that cannot enforce one report it."""
+
     JWT = "jwt"
     LAMBDA = "lambda"
     COGNITO = "cognito"
     IAM = "iam"
+    API_KEY = "api_key"  # a key under another name or place than API Gateway's x-api-key header
+    BASIC = "basic"
+    BEARER = "bearer"
+    OAUTH2 = "oauth2"
+    OIDC = "oidc"
 
 
 class AuthKind(StrEnum):

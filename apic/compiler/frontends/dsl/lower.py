@@ -457,11 +457,12 @@ class RouteResolver:
         backend_ref: NamedRef | None = effective["backend"].value if "backend" in effective else None
         if backend_ref is not None and backend_ref.name not in self.backends:
             self.lowerer.resolve(backend_ref, self.backends)
-        auth: list[AuthRequirement] = []
-        for requirement, ref in effective["auth"].value if "auth" in effective else ():
-            if ref is not None:
-                self.lowerer.resolve(ref, self.authorizers)
-            auth.append(requirement)
+        auth: list[tuple[AuthRequirement, ...]] = []
+        for alternative in effective["auth"].value if "auth" in effective else ():
+            for _, ref in alternative:
+                if ref is not None:
+                    self.lowerer.resolve(ref, self.authorizers)
+            auth.append(tuple(requirement for requirement, _ in alternative))
         cors_value = effective["cors"].value if "cors" in effective else None
         if isinstance(cors_value, NamedRef):
             self.lowerer.resolve(cors_value, {k: v for k, v in self.cors.items() if k is not None})

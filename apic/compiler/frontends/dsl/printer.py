@@ -239,9 +239,14 @@ def authorizer(a: Authorizer) -> BlockText:
     return b
 
 
-def _auth(requirements: tuple[AuthRequirement, ...]) -> str:
-    words = [ref("authorizer", r.authorizer) if r.authorizer else r.kind.value for r in requirements]
-    return words[0] if len(words) == 1 else listing(words)
+def _auth(alternatives: tuple[tuple[AuthRequirement, ...], ...]) -> str:
+    def words(requirements: tuple[AuthRequirement, ...]) -> list[str]:
+        return [ref("authorizer", r.authorizer) if r.authorizer else r.kind.value for r in requirements]
+
+    if len(alternatives) > 1:
+        return listing(listing(words(alt)) for alt in alternatives)
+    (only,) = alternatives
+    return words(only)[0] if len(only) == 1 else listing(words(only))
 
 
 def _param(kind: str, p: Param) -> BlockText:

@@ -439,15 +439,34 @@ class SourceType(ValueType):
 
 
 class AuthType(ValueType):
-    """`none`, `api_key`, `iam`, `authorizer.NAME`, or a list of them (all must pass)."""
+    """`none`, `api_key`, `iam`, `authorizer.NAME`; a list: all must pass; a list of lists:
+    alternatives, any one of which suffices (OpenAPI's security semantics)."""
 
     description = "`none`, `api_key`, `iam` or `authorizer.NAME`"
     keywords = ("none", "api_key", "iam")
 
     def convert(
         self, value: ast.Value, ctx: BindContext
+    ) -> tuple[tuple[tuple[AuthRequirement, NamedRef | None], ...], ...]:
+        if isinstance(value, ast.ListValue) and value.items:
+            resolved = [ctx.resolve(item) for item in value.items]
+            nested = [isinstance(item, ast.ListValue) for item in resolved]
+            if all(nested):
+                return tuple(self.requirements(item.items, item, ctx) for item in resolved)  # type: ignore[union-attr]
+            if any(nested):
+                raise Invalid(
+                    codes.WRONG_TYPE(
+                        value.span,
+                        "mix of requirements and lists of requirements",
+                        help="write [a, b] for 'all of', or [[a], [b, c]] for alternatives",
+                    )
+                )
+            return (self.requirements(value.items, value, ctx),)
+        return (self.requirements((value,), value, ctx),)
+
+    def requirements(
+        self, items: tuple[ast.Value, ...], where: ast.Value, ctx: BindContext
     ) -> tuple[tuple[AuthRequirement, NamedRef | None], ...]:
-        items = value.items if isinstance(value, ast.ListValue) else (value,)
         result = []
         for raw in items:
             item = ctx.resolve(raw)
@@ -455,12 +474,8 @@ class AuthType(ValueType):
                 result.append((AuthRequirement(kind=AuthKind(item.parts[0]), span=item.span), None))
             elif isinstance(item, ast.Ref) and len(item.parts) == 2 and item.parts[0] == "authorizer":
                 ref = NamedRef("authorizer", item.parts[1], item.span)
-                result.append(
-                    (
-                        AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer=ref.name, span=item.span),
-                        ref,
-                    )
-                )
+                requirement = AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer=ref.name, span=item.span)
+                result.append((requirement, ref))
             elif isinstance(item, ast.Ref) and len(item.parts) == 1:
                 raise Invalid(
                     codes.INVALID_VALUE(
@@ -475,7 +490,7 @@ class AuthType(ValueType):
         if not result:
             raise Invalid(
                 codes.INVALID_VALUE(
-                    value.span, "an empty auth list", help="write `auth = none` for a public route"
+                    where.span, "an empty auth list", help="write `auth = none` for a public route"
                 )
             )
         return tuple(result)

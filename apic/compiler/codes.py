@@ -80,6 +80,15 @@ OUTSIDE_ROOT = Code("SC015", "outside-project-root", E, "an import or file() lea
 INVALID_INTERPOLATION = Code("SC016", "invalid-interpolation", E, "a `${…}` that is not allowed")
 UNSUPPORTED_IMPORT = Code("SC017", "unsupported-import", E, "an import of a kind apic cannot read")
 NOT_ALLOWED_HERE = Code("SC018", "not-allowed-here", E, "valid elsewhere, but not in this block")
+INVALID_OPENAPI = Code("SC019", "invalid-openapi", E, "the document breaks the OpenAPI specification")
+REF_NOT_FOUND = Code("SC020", "ref-not-found", E, "a `$ref` whose file or pointer does not exist")
+REF_OUTSIDE_ROOT = Code("SC021", "ref-outside-root", E, "a `$ref` to a file outside the project root")
+REMOTE_REF = Code("SC022", "remote-ref", E, "a remote `$ref`, not fetched without --allow-remote-refs")
+REF_CYCLE = Code("SC023", "ref-cycle", E, "`$ref`s that lead back to themselves")
+INVALID_EXTENSION = Code(
+    "SC024", "invalid-extension", E, "an x-amazon-apigateway-* or x-apic-* value apic cannot read"
+)
+NOT_REPRESENTED = Code("SC025", "not-represented", W, "a construct the gateway model cannot carry")
 
 # --- AP: apic itself: the command line, configuration, plugins, bugs -----------------------
 INTERNAL_ERROR = Code("AP000", "internal-error", E, "apic failed; this is a bug")

@@ -261,12 +261,12 @@ def apis(draw: st.DrawFn, name: str) -> Api:
     vpc_links = draw(
         unique_sorted(
             st.builds(
-                lambda n, v, t, s, g: VpcLink(
-                    name=n, version=v, target=t, subnets=tuple(s), security_groups=tuple(g)
+                lambda n, v, ti, s, g: VpcLink(
+                    name=n, version=v, target=ti[0], id=ti[1], subnets=tuple(s), security_groups=tuple(g)
                 ),
                 names,
                 opt(st.sampled_from([1, 2])),
-                awkward,
+                st.one_of(st.tuples(awkward, opt(awkward)), st.tuples(st.none(), awkward)),
                 st.lists(awkward, max_size=2),
                 st.lists(awkward, max_size=2),
             ),
@@ -551,6 +551,7 @@ def apis(draw: st.DrawFn, name: str) -> Api:
         tags=draw(opt(string_maps)),
         binary_media_types=tuple(draw(st.lists(awkward, max_size=2))),
         route_selection=draw(opt(awkward)),
+        api_key_source=draw(opt(st.sampled_from(["header", "authorizer"]))),
         disable_execute_api_endpoint=draw(opt(st.booleans())),
         routes=tuple(
             draw(

@@ -185,9 +185,12 @@ class Backend(Node):
 
 @node
 class VpcLink(Node):
+    """A VPC link apic creates (`target`: the load balancer ARN) or an existing one (`id`)."""
+
     name: str
     version: int | None = None
-    target: str
+    target: str | None = None
+    id: str | None = None
     subnets: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
 
@@ -354,6 +357,7 @@ class Api(Node):
     binary_media_types: tuple[str, ...] = ()
     route_selection: str | None = None
     disable_execute_api_endpoint: bool | None = None
+    api_key_source: str | None = None  # "header" (x-api-key) or "authorizer"
     routes: tuple[Route, ...] = ()
     backends: tuple[Backend, ...] = ()
     vpc_links: tuple[VpcLink, ...] = ()

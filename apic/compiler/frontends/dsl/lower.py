@@ -223,7 +223,15 @@ class Lowerer:
                 )
             )
             version = None
-        return from_bound(VpcLink, b, name=b.label, version=version, target=b.get("target", ""))
+        if "target" not in b.attrs and "id" not in b.attrs:
+            self.report(
+                codes.MISSING_REQUIRED(
+                    b.header_span,
+                    f'`vpc_link "{b.label}"` needs `target` (a load balancer ARN) or `id`',
+                    help="add `target = …` for a link apic creates, or `id = …` for an existing one",
+                )
+            )
+        return from_bound(VpcLink, b, name=b.label, version=version)
 
     def authorizer(self, b: Bound) -> Authorizer:
         return from_bound(Authorizer, b, name=b.label, type=b.get("type", AuthorizerType.LAMBDA))

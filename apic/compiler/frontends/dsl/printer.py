@@ -171,6 +171,7 @@ def api_block(api: Api) -> BlockText:
         b.set("binary_media_types", listing(map(quote, api.binary_media_types)))
     b.set("route_selection", api.route_selection, quote)
     b.set("disable_execute_api_endpoint", api.disable_execute_api_endpoint, _bool)
+    b.set("api_key_source", api.api_key_source)
     b.blocks.extend(vpc_link(v) for v in api.vpc_links)
     b.blocks.extend(backend(x) for x in api.backends)
     b.blocks.extend(authorizer(a) for a in api.authorizers)
@@ -190,6 +191,7 @@ def vpc_link(v: VpcLink) -> BlockText:
     b = BlockText(f"vpc_link {quote(v.name, interpolated=False)}")
     b.set("version", v.version)
     b.set("target", v.target, quote)
+    b.set("id", v.id, quote)
     if v.subnets:
         b.set("subnets", listing(map(quote, v.subnets)))
     if v.security_groups:

@@ -195,7 +195,8 @@ VPC_LINK = block(
     Labels.STRING,
     {
         "version": Attr(v.INT, doc="1 (NLB) or 2 (ALB, NLB, Cloud Map)"),
-        "target": Attr(v.STRING, required=True, doc="load balancer ARN"),
+        "target": Attr(v.STRING, doc="load balancer ARN; required unless `id` names an existing link"),
+        "id": Attr(v.STRING, doc="the id of an existing VPC link"),
         "subnets": Attr(v.STRINGS),
         "security_groups": Attr(v.STRINGS),
     },
@@ -379,6 +380,7 @@ API = block(
         "binary_media_types": Attr(v.STRINGS),
         "route_selection": Attr(v.STRING, doc="WebSocket route selection expression"),
         "disable_execute_api_endpoint": Attr(v.BOOL),
+        "api_key_source": Attr(v.EnumType(("header", "authorizer")), doc="where API keys come from"),
     },
     [
         DEFAULTS,

@@ -9,6 +9,7 @@ from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult, decode, display_path
 from apic.compiler.frontends.dsl.load import GW_SUFFIX, load_gw
+from apic.compiler.frontends.openapi.load import OPENAPI_SUFFIXES, load_openapi
 from apic.compiler.lint.registry import discover_rules
 from apic.compiler.lint.runner import run_rules
 
@@ -17,6 +18,8 @@ def load(path: Path, options: LoadOptions | None = None, text: str | None = None
     """Load any supported input; `text` stands in for the file's content (editor buffers)."""
     if path.suffix == GW_SUFFIX:
         return load_gw(path, options, text)
+    if path.suffix.lower() in OPENAPI_SUFFIXES:
+        return load_openapi(path, options, text)
     data = text.encode() if text is not None else path.read_bytes()
     source, _ = decode(data, display_path(path))
     return LoadResult(
@@ -24,7 +27,7 @@ def load(path: Path, options: LoadOptions | None = None, text: str | None = None
         [
             codes.UNSUPPORTED_IMPORT(
                 source.whole(),
-                f"cannot read `{path.name}`: apic reads .gw files (OpenAPI input is not available yet)",
+                f"cannot read `{path.name}`: apic reads .gw, and OpenAPI in .yaml, .yml or .json",
             )
         ],
         [source],

@@ -13,9 +13,11 @@ from apic.compiler.suppress import Suppression
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """`project_root`: imports and file() may not leave it (default: the root file's folder)."""
+    """`project_root`: imports, file() and `$ref`s may not leave it (default: the root file's
+    folder). `allow_remote_refs`: fetch `$ref`s to http(s) URLs (never by default)."""
 
     project_root: Path | None = None
+    allow_remote_refs: bool = False
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 from openapi_spec_validator import OpenAPIV2SpecValidator, OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from apic.compiler import codes
-from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.openapi.documents import Document, DocumentSet
 from apic.compiler.frontends.openapi.yamlindex import escape
 
@@ -72,11 +72,41 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
         errors: Iterable[Any] = islice(validator.iter_errors(), MAX_ERRORS)
         for error in errors:
             found.append(_diagnostic(error, root))
+    except RecursionError:
+        # openapi-spec-validator follows schema cycles (A allOf B allOf A) without end.
+        found.append(
+            codes.INVALID_OPENAPI(
+                root.source.whole(),
+                "validation is incomplete: openapi-spec-validator cannot follow a cycle of schema references",
+                severity=Severity.WARNING,
+                help="the gateway model does not depend on schemas; the rest of the document was read",
+            )
+        )
     except Exception as error:  # the validator gave up (e.g. on a reference it could not follow)
         found.append(
             codes.INVALID_OPENAPI(root.source.whole(), f"validation stopped: {type(error).__name__}: {error}")
         )
     return found
+
+
+DOCUMENTATION_KEYS = {
+    "responses",
+    "schema",
+    "schemas",
+    "example",
+    "examples",
+    "content",
+    "requestBody",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+    "externalDocs",
+    "info",
+    "tags",
+}
+"""Parts of a document that describe payloads and docs, not gateway behaviour: invalid
+content there is a warning, because refusing to compile over it helps nobody."""
 
 
 def _diagnostic(error: Any, root: Document) -> Diagnostic:
@@ -87,4 +117,14 @@ def _diagnostic(error: Any, root: Document) -> Diagnostic:
     if len(first_line) > 300:
         first_line = first_line[:297] + "…"
     where = f" at `{pointer}`" if pointer else ""
-    return codes.INVALID_OPENAPI(root.index.span(pointer), f"{first_line}{where}")
+    documentation_only = bool(DOCUMENTATION_KEYS.intersection(map(str, path))) or (
+        "'responses' is a required property" in first_line
+    )
+    return codes.INVALID_OPENAPI(
+        root.index.span(pointer),
+        f"{first_line}{where}",
+        severity=Severity.WARNING if documentation_only else None,
+        help="the gateway does not depend on this part, so apic goes on; fix it for other tools"
+        if documentation_only
+        else None,
+    )

@@ -226,8 +226,11 @@ def load_yaml(source: SourceFile, data: bytes) -> Loaded:
 
 
 def _plain(value: Any) -> Any:
-    """YAML 1.1 timestamps back to their ISO text (OpenAPI documents are JSON-compatible)."""
+    """JSON-compatible values: YAML 1.1 timestamps back to their ISO text, and keys as text
+    (an unquoted `200:` under `responses` is the integer 200 in YAML)."""
     if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            value = {_key_text(key): item for key, item in value.items()}
         for key, item in value.items():
             if isinstance(item, (dict, list, datetime.date)):
                 value[key] = _plain(item)
@@ -237,6 +240,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return key.isoformat() if isinstance(key, datetime.date) else str(key)
 
 
 def _duplicates(positions: PositionTree, source: SourceFile) -> list[Diagnostic]:

@@ -1,0 +1,796 @@
+"""OpenAPI 3.0/3.1 and Swagger 2.0 -> GatewayModel.
+
+The cascade (document -> path item -> operation) is resolved here, once, as openapi2kong
+does: parameters merge by (name, in) with the operation winning; `servers` are taken from
+the operation, else the path item, else the document, and each distinct URL is its own
+backend; `security` is the operation's if it has one (an empty list means public), else
+the document's. An `x-amazon-apigateway-integration` decides the backend where present.
+What the model cannot carry is reported (SC025), a security construct as an error.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from apic.compiler import codes
+from apic.compiler.diagnostics import Diagnostic, Severity
+from apic.compiler.frontends.dsl.lower import GATEWAY_RESPONSE_TYPES, METHOD_ORDER
+from apic.compiler.frontends.dsl.paths import path_problem
+from apic.compiler.frontends.openapi.documents import Cursor
+from apic.compiler.frontends.openapi.yamlindex import escape
+from apic.compiler.model import (
+    Api,
+    ApiKind,
+    AuthKind,
+    Authorizer,
+    AuthorizerPayload,
+    AuthorizerType,
+    AuthRequirement,
+    Backend,
+    BackendType,
+    CorsPolicy,
+    Duration,
+    EndpointType,
+    ForwardMapping,
+    GatewayModel,
+    GatewayResponse,
+    HttpMethod,
+    IntegrationResponse,
+    Param,
+    ParamSource,
+    ParamType,
+    Route,
+    RouteCache,
+    SourceKind,
+    Template,
+    ValidationMode,
+    VpcLink,
+)
+from apic.compiler.source import Span
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+PARAM_TYPES = {t.value for t in ParamType}
+LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
+REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)")
+RESPONSE_TARGET = re.compile(r"(?:method|gatewayresponse)\.response\.header\.(?P<name>.+)")
+SOURCES = [
+    (re.compile(r"method\.request\.path\.(.+)"), SourceKind.PATH),
+    (re.compile(r"method\.request\.querystring\.(.+)"), SourceKind.QUERY),
+    (re.compile(r"method\.request\.header\.(.+)"), SourceKind.HEADER),
+    (re.compile(r"integration\.response\.header\.(.+)"), SourceKind.INTEGRATION_HEADER),
+    (re.compile(r"\$?context\.(.+)"), SourceKind.CONTEXT),
+    (re.compile(r"stageVariables\.(.+)"), SourceKind.STAGE_VARIABLE),
+]
+LOCATIONS = {"header": SourceKind.HEADER, "querystring": SourceKind.QUERY, "path": SourceKind.PATH}
+
+
+def parse_source(text: str) -> ParamSource | None:
+    """`method.request.header.X`, `context.requestId`, `'static'`… -> ParamSource."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return ParamSource(kind=SourceKind.STATIC, name=text[1:-1])
+    for pattern, kind in SOURCES:
+        match = pattern.fullmatch(text)
+        if match:
+            return ParamSource(kind=kind, name=match.group(1))
+    return None
+
+
+@dataclass
+class _Scheme:
+    """What a security scheme becomes: a built-in requirement or a named authorizer."""
+
+    kind: AuthKind
+    authorizer: Authorizer | None = None
+
+
+@dataclass
+class OpenApiLowerer:
+    root: Cursor
+    name: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    backends: dict[str, Backend] = field(default_factory=dict)
+    backend_keys: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    vpc_links: dict[str, VpcLink] = field(default_factory=dict)
+    schemes: dict[str, _Scheme] = field(default_factory=dict)
+
+    @property
+    def swagger2(self) -> bool:
+        return isinstance(self.root.value, dict) and "swagger" in self.root.value
+
+    def report(
+        self,
+        code: codes.Code,
+        span: Span,
+        message: str,
+        help: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        self.diagnostics.append(code(span, message, help=help, severity=severity))
+
+    # -- entry ---------------------------------------------------------------------------
+    def lower(self) -> GatewayModel:
+        doc = self.root
+        self.read_security_schemes()
+        self.not_represented(doc, "x-amazon-apigateway-policy", "a resource policy", security=True)
+        self.not_represented(
+            doc, "x-amazon-apigateway-minimum-compression-size", "a minimum compression size"
+        )
+        validators = self.request_validators()
+        default_validator = self.string(doc, "x-amazon-apigateway-request-validator")
+        routes = list(self.routes(validators, default_validator))
+        endpoint, disable = self.endpoint_configuration()
+        api = Api(
+            name=self.name,
+            kind=self.kind(),
+            endpoint=endpoint,
+            description=self.info("description"),
+            binary_media_types=tuple(self.strings(doc, "x-amazon-apigateway-binary-media-types")),
+            disable_execute_api_endpoint=disable,
+            api_key_source=self.api_key_source(),
+            routes=tuple(sorted(routes, key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))),
+            backends=tuple(sorted(self.backends.values(), key=lambda b: b.name)),
+            vpc_links=tuple(sorted(self.vpc_links.values(), key=lambda v: v.name)),
+            authorizers=tuple(
+                sorted((s.authorizer for s in self.schemes.values() if s.authorizer), key=lambda a: a.name)
+            ),
+            cors=self.cors(),
+            gateway_responses=self.gateway_responses(),
+            span=doc.span,
+        )
+        return GatewayModel(apis=(api,), span=doc.span)
+
+    def info(self, key: str) -> str | None:
+        info = self.root.get("info")
+        value = info.value.get(key) if info and isinstance(info.value, dict) else None
+        return value if isinstance(value, str) else None
+
+    def kind(self) -> ApiKind:
+        value = self.root.value
+        if "x-amazon-apigateway-cors" in value or "x-amazon-apigateway-importexport-version" in value:
+            return ApiKind.HTTP
+        return ApiKind.REST
+
+    # -- small readers -------------------------------------------------------------------
+    def string(self, cursor: Cursor, key: str) -> str | None:
+        value = cursor.value.get(key) if isinstance(cursor.value, dict) else None
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.report(
+                codes.INVALID_EXTENSION,
+                cursor.child_span(key),
+                f"`{key}` must be a string, not {type(value).__name__}",
+            )
+            return None
+        return value
+
+    def strings(self, cursor: Cursor, key: str) -> list[str]:
+        value = cursor.value.get(key) if isinstance(cursor.value, dict) else None
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.report(codes.INVALID_EXTENSION, cursor.child_span(key), f"`{key}` must be a list of strings")
+            return []
+        return value
+
+    def mapping(self, cursor: Cursor, key: str) -> Cursor | None:
+        child = cursor.get(key)
+        if child is None:
+            return None
+        if not isinstance(child.value, dict):
+            self.report(codes.INVALID_EXTENSION, child.span, f"`{key}` must be a mapping")
+            return None
+        return child
+
+    def not_represented(self, cursor: Cursor, key: str, what: str, *, security: bool = False) -> None:
+        if not (isinstance(cursor.value, dict) and key in cursor.value):
+            return
+        help = (
+            "a dropped security construct makes the compiled API less safe: remove it only if it is "
+            "enforced elsewhere"
+            if security
+            else "remove it, or keep deploying it by other means"
+        )
+        self.report(
+            codes.NOT_REPRESENTED,
+            cursor.document.index.key_span(f"{cursor.pointer}/{escape(key)}"),
+            f"`{key}` ({what}) is not carried by apic's model, so no target will emit it",
+            help=help,
+            severity=Severity.ERROR if security else None,
+        )
+
+    # -- API-wide extensions -------------------------------------------------------------
+    def api_key_source(self) -> str | None:
+        value = self.string(self.root, "x-amazon-apigateway-api-key-source")
+        if value is None:
+            return None
+        if value.upper() not in ("HEADER", "AUTHORIZER"):
+            self.report(
+                codes.INVALID_EXTENSION,
+                self.root.child_span("x-amazon-apigateway-api-key-source"),
+                f"`{value}` is not HEADER or AUTHORIZER",
+            )
+            return None
+        return value.lower()
+
+    def endpoint_configuration(self) -> tuple[EndpointType | None, bool | None]:
+        holders = [self.root]
+        servers = self.root.get("servers")
+        if servers is not None:
+            holders.extend(servers.elements())
+        for holder in holders:
+            config = self.mapping(holder, "x-amazon-apigateway-endpoint-configuration")
+            if config is None:
+                continue
+            types = config.value.get("types") or []
+            disable = config.value.get("disableExecuteApiEndpoint")
+            endpoint = None
+            if types:
+                word = str(types[0]).lower()
+                if word in {e.value for e in EndpointType}:
+                    endpoint = EndpointType(word)
+                else:
+                    self.report(
+                        codes.INVALID_EXTENSION,
+                        config.child_span("types"),
+                        f"endpoint type `{types[0]}` is not REGIONAL, EDGE or PRIVATE",
+                    )
+            if "vpcEndpointIds" in config.value:
+                self.not_represented(
+                    config, "vpcEndpointIds", "VPC endpoints of a private API", security=True
+                )
+            return endpoint, disable if isinstance(disable, bool) else None
+        return None, None
+
+    def request_validators(self) -> dict[str, ValidationMode]:
+        found: dict[str, ValidationMode] = {}
+        validators = self.mapping(self.root, "x-amazon-apigateway-request-validators")
+        for name, validator in validators.items() if validators else ():
+            if not isinstance(validator.value, dict):
+                continue
+            body = bool(validator.value.get("validateRequestBody"))
+            params = bool(validator.value.get("validateRequestParameters"))
+            found[name] = {
+                (True, True): ValidationMode.FULL,
+                (True, False): ValidationMode.BODY,
+                (False, True): ValidationMode.PARAMS,
+                (False, False): ValidationMode.NONE,
+            }[(body, params)]
+        return found
+
+    def gateway_responses(self) -> tuple[GatewayResponse, ...]:
+        responses = self.mapping(self.root, "x-amazon-apigateway-gateway-responses")
+        found = []
+        for kind, response in responses.items() if responses else ():
+            if kind not in GATEWAY_RESPONSE_TYPES:
+                self.report(
+                    codes.INVALID_EXTENSION, response.key_span(), f"`{kind}` is not a gateway response type"
+                )
+                continue
+            if not isinstance(response.value, dict):
+                continue
+            status = response.value.get("statusCode")
+            headers = self.response_headers(response.get("responseParameters"))
+            found.append(
+                GatewayResponse(
+                    type=kind,
+                    status=int(status) if str(status or "").isdigit() else None,
+                    headers=headers,
+                    templates=self.templates(response.get("responseTemplates")),
+                    span=response.span,
+                )
+            )
+        return tuple(sorted(found, key=lambda g: g.type))
+
+    def cors(self) -> tuple[CorsPolicy, ...]:
+        config = self.mapping(self.root, "x-amazon-apigateway-cors")
+        if config is None:
+            return ()
+        value = config.value
+        max_age = value.get("maxAge")
+        return (
+            CorsPolicy(
+                allow_origins=tuple(map(str, value.get("allowOrigins") or ())),
+                allow_methods=tuple(map(str, value.get("allowMethods") or ())),
+                allow_headers=tuple(map(str, value.get("allowHeaders") or ())),
+                expose_headers=tuple(map(str, value.get("exposeHeaders") or ())),
+                allow_credentials=value.get("allowCredentials")
+                if isinstance(value.get("allowCredentials"), bool)
+                else None,
+                max_age=Duration(milliseconds=max_age * 1000) if isinstance(max_age, int) else None,
+                span=config.span,
+            ),
+        )
+
+    # -- security ------------------------------------------------------------------------
+    def read_security_schemes(self) -> None:
+        if self.swagger2:
+            schemes = self.root.get("securityDefinitions")
+        else:
+            components = self.root.get("components")
+            schemes = components.get("securitySchemes") if components else None
+        for name, scheme in schemes.items() if schemes else ():
+            if isinstance(scheme.value, dict):
+                self.schemes[name] = self.scheme(name, scheme)
+
+    def scheme(self, name: str, scheme: Cursor) -> _Scheme:
+        value = scheme.value
+        authtype = str(value.get("x-amazon-apigateway-authtype", "")).lower()
+        aws = scheme.get("x-amazon-apigateway-authorizer")
+        if authtype in ("awssigv4", "aws_iam"):
+            return _Scheme(AuthKind.IAM)
+        if aws is not None and isinstance(aws.value, dict):
+            return _Scheme(AuthKind.AUTHORIZER, self.aws_authorizer(name, aws))
+        kind = value.get("type")
+        if kind == "apiKey":
+            where, key_name = value.get("in"), str(value.get("name", ""))
+            if where == "header" and key_name.lower() == "x-api-key":
+                return _Scheme(AuthKind.API_KEY)
+            if where == "cookie":
+                self.report(
+                    codes.NOT_REPRESENTED,
+                    scheme.span,
+                    f"API key in cookie `{key_name}`: apic's model has no cookie sources",
+                    severity=Severity.ERROR,
+                )
+                return _Scheme(
+                    AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.API_KEY, span=scheme.span)
+                )
+            source = ParamSource(
+                kind=SourceKind.HEADER if where == "header" else SourceKind.QUERY, name=key_name
+            )
+            return _Scheme(
+                AuthKind.AUTHORIZER,
+                Authorizer(
+                    name=name, type=AuthorizerType.API_KEY, identity_source=(source,), span=scheme.span
+                ),
+            )
+        if kind == "basic" or (kind == "http" and str(value.get("scheme", "")).lower() == "basic"):
+            return _Scheme(
+                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BASIC, span=scheme.span)
+            )
+        if kind == "http" and str(value.get("scheme", "")).lower() == "bearer":
+            return _Scheme(
+                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.span)
+            )
+        if kind == "oauth2":
+            scopes: list[str] = []
+            flows = value.get("flows") if isinstance(value.get("flows"), dict) else {"flow": value}
+            for flow in flows.values():
+                if isinstance(flow, dict) and isinstance(flow.get("scopes"), dict):
+                    scopes.extend(s for s in flow["scopes"] if s not in scopes)
+            return _Scheme(
+                AuthKind.AUTHORIZER,
+                Authorizer(name=name, type=AuthorizerType.OAUTH2, scopes=tuple(scopes), span=scheme.span),
+            )
+        if kind == "openIdConnect":
+            url = str(value.get("openIdConnectUrl", ""))
+            issuer = url.removesuffix("/.well-known/openid-configuration") or None
+            return _Scheme(
+                AuthKind.AUTHORIZER,
+                Authorizer(name=name, type=AuthorizerType.OIDC, issuer=issuer, span=scheme.span),
+            )
+        self.report(
+            codes.NOT_REPRESENTED,
+            scheme.span,
+            f"security scheme `{name}` of type `{kind}` is not supported",
+            severity=Severity.ERROR,
+        )
+        return _Scheme(
+            AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.span)
+        )
+
+    def aws_authorizer(self, name: str, aws: Cursor) -> Authorizer:
+        value = aws.value
+        kind = str(value.get("type", "")).lower()
+        sources = [s.strip() for s in str(value.get("identitySource", "")).split(",") if s.strip()]
+        identity = []
+        for text in sources:
+            source = parse_source(text.removeprefix("$"))
+            if source is None:
+                self.report(
+                    codes.INVALID_EXTENSION,
+                    aws.child_span("identitySource"),
+                    f"cannot read identity source `{text}`",
+                )
+            else:
+                identity.append(source)
+        ttl = value.get("authorizerResultTtlInSeconds")
+        function = None
+        uri = value.get("authorizerUri")
+        if isinstance(uri, str):
+            match = LAMBDA_URI.search(uri)
+            function = match.group("fn") if match else uri
+        common = {
+            "name": name,
+            "identity_source": tuple(identity),
+            "span": aws.span,
+            "ttl": Duration(milliseconds=ttl * 1000) if isinstance(ttl, int) else None,
+        }
+        if kind in ("token", "request"):
+            return Authorizer(
+                type=AuthorizerType.LAMBDA, function=function, payload=AuthorizerPayload(kind), **common
+            )
+        if kind == "cognito_user_pools":
+            arns = value.get("providerARNs") or []
+            issuer = None
+            if arns and isinstance(arns[0], str):
+                match = re.match(r"arn:aws:cognito-idp:([^:]+):\d+:userpool/(.+)", arns[0])
+                issuer = (
+                    f"https://cognito-idp.{match.group(1)}.amazonaws.com/{match.group(2)}"
+                    if match
+                    else arns[0]
+                )
+            return Authorizer(type=AuthorizerType.COGNITO, issuer=issuer, **common)
+        if kind == "jwt":
+            jwt = value.get("jwtConfiguration") or {}
+            return Authorizer(
+                type=AuthorizerType.JWT,
+                issuer=jwt.get("issuer"),
+                audience=tuple(map(str, jwt.get("audience") or ())),
+                **common,
+            )
+        self.report(
+            codes.INVALID_EXTENSION,
+            aws.child_span("type"),
+            f"authorizer type `{value.get('type')}` is not token, request, cognito_user_pools or jwt",
+        )
+        return Authorizer(type=AuthorizerType.LAMBDA, function=function, **common)
+
+    def security(self, cursor: Cursor | None) -> tuple[tuple[AuthRequirement, ...], ...] | None:
+        if cursor is None:
+            return None
+        if not isinstance(cursor.value, list):
+            self.report(
+                codes.INVALID_OPENAPI, cursor.span, "`security` must be a list of requirement objects"
+            )
+            return None
+        if not cursor.value:
+            return ((AuthRequirement(kind=AuthKind.NONE, span=cursor.span),),)
+        alternatives = []
+        for requirement in cursor.elements():
+            if not isinstance(requirement.value, dict):
+                continue
+            if not requirement.value:
+                alternatives.append((AuthRequirement(kind=AuthKind.NONE, span=requirement.span),))
+                continue
+            needed = []
+            for name, scopes in requirement.value.items():
+                scheme = self.schemes.get(name)
+                span = requirement.document.index.key_span(f"{requirement.pointer}/{escape(name)}")
+                if scheme is None:
+                    self.report(
+                        codes.UNKNOWN_REFERENCE,
+                        span,
+                        f"unknown security scheme `{name}`",
+                        help="declare it under components.securitySchemes",
+                    )
+                    continue
+                needed.append(
+                    AuthRequirement(
+                        kind=scheme.kind,
+                        authorizer=scheme.authorizer.name if scheme.authorizer else None,
+                        scopes=tuple(map(str, scopes)) if isinstance(scopes, list) else (),
+                        span=span,
+                    )
+                )
+            if needed:
+                alternatives.append(tuple(needed))
+        return tuple(alternatives)
+
+    # -- routes --------------------------------------------------------------------------
+    def routes(self, validators: dict[str, ValidationMode], default_validator: str | None) -> Iterator[Route]:
+        paths = self.root.get("paths")
+        document_security = self.security(self.root.get("security"))
+        for path, item in paths.items() if paths else ():
+            if not path.startswith("/") or not isinstance(item.value, dict):
+                continue
+            methods = [m for m in METHODS if m in item.value]
+            if "x-amazon-apigateway-any-method" in item.value:
+                methods.append("x-amazon-apigateway-any-method")
+            if "trace" in item.value:
+                self.report(
+                    codes.NOT_REPRESENTED,
+                    item.document.index.key_span(f"{item.pointer}/trace"),
+                    f"TRACE {path}: API gateways do not route TRACE; the operation is left out",
+                )
+            if path != "/" and path.endswith("/") and path_problem(path.rstrip("/")) is None:
+                self.report(codes.INVALID_PATH, item.key_span(),
+                            f"path `{path}` ends with `/`; apic treats it as `{path.rstrip('/')}`",
+                            help="API Gateway resources have no trailing slash", severity=Severity.WARNING)
+                path = path.rstrip("/")
+            problem = path_problem(path)
+            if problem is not None:
+                self.report(
+                    codes.INVALID_PATH,
+                    item.key_span(),
+                    problem[0] + " (the route is left out)",
+                    help=problem[1],
+                    severity=Severity.WARNING,
+                )
+                continue
+            for method in methods:
+                operation = item.get(method)
+                if operation is not None and isinstance(operation.value, dict):
+                    yield self.route(
+                        path, method, item, operation, document_security, validators, default_validator
+                    )
+
+    def route(
+        self,
+        path: str,
+        method: str,
+        item: Cursor,
+        operation: Cursor,
+        document_security: tuple[tuple[AuthRequirement, ...], ...] | None,
+        validators: dict[str, ValidationMode],
+        default_validator: str | None,
+    ) -> Route:
+        http_method = HttpMethod.ANY if method.startswith("x-") else HttpMethod[method.upper()]
+        query, headers = self.parameters(item, operation)
+        security = (
+            self.security(operation.get("security")) if "security" in operation.value else document_security
+        )
+        validator = self.string(operation, "x-amazon-apigateway-request-validator") or default_validator
+        validate = None
+        if validator is not None:
+            validate = validators.get(validator)
+            if validate is None:
+                self.report(
+                    codes.UNKNOWN_REFERENCE,
+                    operation.child_span("x-amazon-apigateway-request-validator"),
+                    f"unknown request validator `{validator}`",
+                    help="declare it under x-amazon-apigateway-request-validators",
+                )
+        tags = operation.value.get("tags")
+        route: dict[str, Any] = {
+            "methods": (http_method,),
+            "path": path,
+            "auth": security or (),
+            "operation_id": operation.value.get("operationId")
+            if isinstance(operation.value.get("operationId"), str)
+            else None,
+            "tags": {str(t): "" for t in tags} if isinstance(tags, list) and tags else None,
+            "query_params": tuple(sorted(query.values(), key=lambda p: p.name)),
+            "header_params": tuple(sorted(headers.values(), key=lambda p: p.name)),
+            "validate": validate,
+            "healthcheck": operation.value.get("x-apic-healthcheck") is True,
+        }
+        integration = self.mapping(operation, "x-amazon-apigateway-integration")
+        if integration is not None:
+            route.update(self.integration(integration, path, http_method))
+        else:
+            backend, upstream = self.server_backend(operation, item)
+            route["backend"] = backend
+            if upstream:
+                route["upstream_path"] = upstream + (path if path != "/" else "")
+        return Route(**route, span=operation.span, field_spans={"path": item.key_span()})
+
+    def parameters(self, item: Cursor, operation: Cursor) -> tuple[dict[str, Param], dict[str, Param]]:
+        merged: dict[tuple[str, str], Cursor] = {}
+        for holder in (item, operation):
+            params = holder.get("parameters")
+            for param in params.elements() if params else ():
+                if isinstance(param.value, dict) and "name" in param.value and "in" in param.value:
+                    merged[(str(param.value["name"]), str(param.value["in"]))] = param
+        query: dict[str, Param] = {}
+        headers: dict[str, Param] = {}
+        for (name, where), param in merged.items():
+            if where == "cookie":
+                self.report(
+                    codes.NOT_REPRESENTED,
+                    param.span,
+                    f"cookie parameter `{name}` is not carried by apic's model",
+                )
+                continue
+            if where not in ("query", "header"):
+                continue
+            value = param.value
+            schema = value.get("schema") if isinstance(value.get("schema"), dict) else value  # 2.0: inline
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            enum = schema.get("enum") if isinstance(schema, dict) else None
+            default = schema.get("default") if isinstance(schema, dict) else None
+            scalar = (str, int, float, bool)
+            lowered = Param(
+                name=name,
+                required=value.get("required") if isinstance(value.get("required"), bool) else None,
+                type=ParamType(kind) if kind in PARAM_TYPES else None,
+                enum=tuple(e for e in enum if isinstance(e, scalar)) if isinstance(enum, list) else None,
+                default=default if isinstance(default, scalar) else None,
+                span=param.span,
+            )
+            (query if where == "query" else headers)[name] = lowered
+        return query, headers
+
+    # -- backends ------------------------------------------------------------------------
+    def server_backend(self, operation: Cursor, item: Cursor) -> tuple[str | None, str | None]:
+        """The backend of the nearest `servers` (operation, path item, document)."""
+        for holder in (operation, item, self.root):
+            servers = holder.get("servers")
+            if servers is not None and isinstance(servers.value, list) and servers.value:
+                first = next(servers.elements(), None)
+                if first is None or not isinstance(first.value, dict):
+                    return None, None
+                url = self.server_url(first)
+                parts = urllib.parse.urlsplit(url)
+                if parts.scheme not in ("http", "https") or not parts.netloc:
+                    return None, None
+                base = f"{parts.scheme}://{parts.netloc}"
+                name = self.backend(("server", base), parts.netloc, url=base, type=None, span=first.span)
+                prefix = parts.path.rstrip("/")
+                return name, prefix or None
+        if self.swagger2 and isinstance(self.root.value.get("host"), str):
+            scheme = (self.root.value.get("schemes") or ["https"])[0]
+            base = f"{scheme}://{self.root.value['host']}"
+            name = self.backend(
+                ("server", base), self.root.value["host"], url=base, type=None, span=self.root.span
+            )
+            prefix = str(self.root.value.get("basePath") or "").rstrip("/")
+            return name, prefix or None
+        return None, None
+
+    @staticmethod
+    def server_url(server: Cursor) -> str:
+        url = str(server.value.get("url", ""))
+        variables = server.value.get("variables") if isinstance(server.value.get("variables"), dict) else {}
+        for var, spec in variables.items():
+            if isinstance(spec, dict) and "default" in spec:
+                url = url.replace("{" + var + "}", str(spec["default"]))
+        return url
+
+    def backend(self, key: tuple[Any, ...], label: str, *, span: Span, **fields: Any) -> str:
+        if key in self.backend_keys:
+            return self.backend_keys[key]
+        name, n = label, 2
+        while name in self.backends:
+            name, n = f"{label}-{n}", n + 1
+        self.backend_keys[key] = name
+        self.backends[name] = Backend(name=name, **fields, span=span)
+        return name
+
+    def integration(self, integration: Cursor, path: str, method: HttpMethod) -> dict[str, Any]:
+        value = integration.value
+        kind = str(value.get("type", "")).lower()
+        uri = value.get("uri")
+        result: dict[str, Any] = {}
+        timeout = value.get("timeoutInMillis")
+        if isinstance(timeout, int):
+            result["timeout"] = Duration(milliseconds=timeout)
+        vpc_link = None
+        if str(value.get("connectionType", "")).upper() == "VPC_LINK":
+            link_id = value.get("connectionId")
+            if isinstance(link_id, str):
+                vpc_link = link_id
+                self.vpc_links.setdefault(link_id, VpcLink(name=link_id, id=link_id, span=integration.span))
+        tls = value.get("tlsConfig") if isinstance(value.get("tlsConfig"), dict) else {}
+        tls_verify = False if tls.get("insecureSkipVerification") is True else None
+        if kind in ("http", "http_proxy"):
+            if not isinstance(uri, str) or not urllib.parse.urlsplit(uri).netloc:
+                self.report(
+                    codes.INVALID_EXTENSION,
+                    integration.child_span("uri"),
+                    f"an {kind} integration needs an absolute `uri`, got `{uri}`",
+                )
+                return result
+            parts = urllib.parse.urlsplit(uri)
+            base = f"{parts.scheme}://{parts.netloc}"
+            backend_type = BackendType.HTTP if kind == "http" else None
+            result["backend"] = self.backend(
+                ("http", base, backend_type, vpc_link, tls_verify),
+                parts.netloc,
+                url=base,
+                type=backend_type,
+                vpc_link=vpc_link,
+                tls_verify=tls_verify,
+                span=integration.span,
+            )
+            upstream = urllib.parse.unquote(parts.path) or "/"
+            if upstream != path:
+                result["upstream_path"] = upstream
+        elif kind == "aws_proxy" and isinstance(uri, str) and LAMBDA_URI.search(uri):
+            function = LAMBDA_URI.search(uri).group("fn")  # type: ignore[union-attr]
+            label = function.rsplit(":", 1)[-1] if ":" in function else function
+            result["backend"] = self.backend(
+                ("lambda", function), label, type=BackendType.LAMBDA, function=function, span=integration.span
+            )
+        elif kind == "mock":
+            result["backend"] = self.backend(("mock",), "mock", type=BackendType.MOCK, span=integration.span)
+        else:
+            self.report(
+                codes.NOT_REPRESENTED,
+                integration.child_span("type"),
+                f"integration type `{value.get('type')}` with uri `{uri}` is not carried by apic's model",
+                help="apic models http, http_proxy, mock and Lambda (aws_proxy) integrations",
+                severity=Severity.ERROR,
+            )
+            return result
+        http_method = value.get("httpMethod")
+        upstream_method = HttpMethod.__members__.get(str(http_method).upper()) if http_method else None
+        if upstream_method not in (None, method, HttpMethod.ANY) and kind != "aws_proxy":
+            result["upstream_method"] = upstream_method
+        result["forward"] = self.request_parameters(integration.get("requestParameters"))
+        result["request_templates"] = self.templates(integration.get("requestTemplates"))
+        result["responses"] = self.integration_responses(integration.get("responses"))
+        keys = self.strings(integration, "cacheKeyParameters")
+        if keys:
+            sources = [parse_source(k) for k in keys]
+            result["cache"] = RouteCache(
+                keys=tuple(s for s in sources if s is not None), span=integration.span
+            )
+        return result
+
+    def request_parameters(self, cursor: Cursor | None) -> tuple[ForwardMapping, ...]:
+        found = []
+        for target, source_text in cursor.value.items() if cursor and isinstance(cursor.value, dict) else ():
+            match = REQUEST_TARGET.fullmatch(str(target))
+            source = parse_source(str(source_text))
+            if match is None or source is None:
+                self.report(
+                    codes.INVALID_EXTENSION,
+                    cursor.document.index.key_span(f"{cursor.pointer}/{escape(target)}"),
+                    f"cannot read the mapping `{target}: {source_text}`",
+                    help="map integration.request.{header|querystring|path}.NAME from "
+                    "method.request.…, context.…, stageVariables.… or a 'static' value",
+                )
+                continue
+            found.append(
+                ForwardMapping(
+                    location=LOCATIONS[match.group("where")],
+                    name=match.group("name"),
+                    source=source,
+                    span=cursor.child_span(target),
+                )
+            )
+        return tuple(sorted(found, key=lambda f: (f.location.value, f.name)))
+
+    def templates(self, cursor: Cursor | None) -> tuple[Template, ...]:
+        if cursor is None or not isinstance(cursor.value, dict):
+            return ()
+        return tuple(
+            sorted(
+                (
+                    Template(content_type=ct, text=str(text), span=cursor.child_span(ct))
+                    for ct, text in cursor.value.items()
+                    if isinstance(text, str)
+                ),
+                key=lambda t: t.content_type,
+            )
+        )
+
+    def response_headers(self, cursor: Cursor | None) -> dict[str, ParamSource] | None:
+        if cursor is None or not isinstance(cursor.value, dict):
+            return None
+        headers = {}
+        for target, source_text in cursor.value.items():
+            match = RESPONSE_TARGET.fullmatch(str(target))
+            source = parse_source(str(source_text))
+            if match is None or source is None:
+                self.report(
+                    codes.INVALID_EXTENSION,
+                    cursor.child_span(target),
+                    f"cannot read the response mapping `{target}: {source_text}`",
+                )
+                continue
+            headers[match.group("name")] = source
+        return headers or None
+
+    def integration_responses(self, cursor: Cursor | None) -> tuple[IntegrationResponse, ...]:
+        found = []
+        for selection, response in cursor.items() if cursor else ():
+            if not isinstance(response.value, dict):
+                continue
+            status = response.value.get("statusCode")
+            found.append(
+                IntegrationResponse(
+                    selection=selection,
+                    status=int(status) if str(status or "").isdigit() else None,
+                    headers=self.response_headers(response.get("responseParameters")),
+                    templates=self.templates(response.get("responseTemplates")),
+                    span=response.span,
+                )
+            )
+        return tuple(sorted(found, key=lambda r: r.selection))

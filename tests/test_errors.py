@@ -24,10 +24,10 @@ EXPECT = re.compile(r"#\s*expect:\s*(.+)")
 def discover() -> list[tuple[str, Path, Path]]:
     cases = []
     for item in sorted(CASES.iterdir()):
-        if item.is_file() and item.suffix == ".gw":
+        if item.is_file() and item.suffix in (".gw", ".yaml"):
             cases.append((item.stem, item, item.with_suffix(".expected")))
         elif item.is_dir():
-            entry = next(item.rglob("main.gw"))
+            entry = next(p for p in sorted(item.rglob("main.*")) if p.suffix in (".gw", ".yaml"))
             cases.append((item.name, entry, item / "expected.txt"))
     return cases
 
@@ -59,7 +59,7 @@ def test_error_case(
 
 
 def test_suite_covers_every_syntax_and_binding_code() -> None:
-    """Every PA and SC code that a .gw file can produce has at least one case."""
+    """Every PA and SC code that an input (.gw or OpenAPI) can produce has at least one case."""
     from apic.compiler import codes
 
     seen = {code for _, entry, _ in discover() for code, *_ in expectations(entry)}

@@ -53,6 +53,7 @@ class DocumentSet:
     documents: dict[str, Document] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _bundled: dict[str, Any] = field(default_factory=dict)
+    cycles: set[frozenset[tuple[str, str]]] = field(default_factory=set)
     _reported: set[tuple[str, str]] = field(default_factory=set)
 
     # -- reading -------------------------------------------------------------------------
@@ -157,6 +158,11 @@ class DocumentSet:
                 found = self.target(ref, document, document.index.span(pointer + "/$ref"))
                 if found is None:
                     continue
+                target = found[0].at(found[1])
+                if isinstance(target, dict) and isinstance(target.get("$ref"), str):
+                    # A chain of references: follow it now, so a cycle is reported before
+                    # the validator meets it.
+                    Cursor(self, document, pointer, document.at(pointer)).resolved()
                 if found[0].uri not in seen:
                     seen.add(found[0].uri)
                     pending.append(found[0])
@@ -300,7 +306,10 @@ class Cursor:
             at = current.document.index.span(current.pointer + "/$ref")
             chain.append(current.value["$ref"])
             if here in visited:
-                self.documents._fail(at, codes.REF_CYCLE, f"circular `$ref`: {' -> '.join(chain)}")
+                cycle = frozenset(visited[visited.index(here) :])
+                if cycle not in self.documents.cycles:  # one report per cycle, wherever entered
+                    self.documents.cycles.add(cycle)
+                    self.documents._fail(at, codes.REF_CYCLE, f"circular `$ref`: {' -> '.join(chain)}")
                 return None
             visited.append(here)
             found = self.documents.target(current.value["$ref"], current.document, at)

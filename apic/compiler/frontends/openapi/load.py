@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from apic.compiler.diagnostics import Severity
+from apic.compiler.diagnostics import Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult
 from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet, is_data
 from apic.compiler.frontends.openapi.lower import OpenApiLowerer
@@ -26,13 +26,15 @@ def load_openapi(
     document = documents.load_file(path, text)
     sources = [d.source for d in documents.documents.values()]
     if document is None or any(d.severity is Severity.ERROR for d in documents.diagnostics):
-        return LoadResult(None, documents.diagnostics, sources)
+        return LoadResult(None, sort_unique(documents.diagnostics), sources)
     documents.close(document)
     diagnostics = list(documents.diagnostics)
-    diagnostics.extend(validate(documents, document))
+    if not any(d.severity is Severity.ERROR for d in diagnostics):
+        # With a broken reference the validator could only repeat it, vaguely, at 1:1.
+        diagnostics.extend(validate(documents, document))
     suppressions = ignore_directives(document)
     if any(d.severity is Severity.ERROR for d in diagnostics):
-        return LoadResult(None, _unique(diagnostics), _sources(documents), suppressions)
+        return LoadResult(None, sort_unique(diagnostics), _sources(documents), suppressions)
     title = (
         document.value.get("info", {}).get("title") if isinstance(document.value.get("info"), dict) else None
     )
@@ -43,21 +45,11 @@ def load_openapi(
     diagnostics.extend(lowerer.diagnostics)
     diagnostics.extend(d for d in documents.diagnostics if d not in diagnostics)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
-    return LoadResult(None if failed else model, _unique(diagnostics), _sources(documents), suppressions)
+    return LoadResult(None if failed else model, sort_unique(diagnostics), _sources(documents), suppressions)
 
 
 def _sources(documents: DocumentSet) -> list[Any]:
     return [d.source for d in documents.documents.values()]
-
-
-def _unique(items: list[Any]) -> list[Any]:
-    seen, result = set(), []
-    for item in items:
-        key = (item.code, item.span.path, item.span.start, item.message)
-        if key not in seen:
-            seen.add(key)
-            result.append(item)
-    return result
 
 
 def ignore_directives(document: Document) -> list[Suppression]:

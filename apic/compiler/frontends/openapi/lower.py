@@ -499,9 +499,13 @@ class OpenApiLowerer:
                     f"TRACE {path}: API gateways do not route TRACE; the operation is left out",
                 )
             if path != "/" and path.endswith("/") and path_problem(path.rstrip("/")) is None:
-                self.report(codes.INVALID_PATH, item.key_span(),
-                            f"path `{path}` ends with `/`; apic treats it as `{path.rstrip('/')}`",
-                            help="API Gateway resources have no trailing slash", severity=Severity.WARNING)
+                self.report(
+                    codes.INVALID_PATH,
+                    item.key_span(),
+                    f"path `{path}` ends with `/`; apic treats it as `{path.rstrip('/')}`",
+                    help="API Gateway resources have no trailing slash",
+                    severity=Severity.WARNING,
+                )
                 path = path.rstrip("/")
             problem = path_problem(path)
             if problem is not None:

@@ -82,10 +82,16 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
                 help="the gateway model does not depend on schemas; the rest of the document was read",
             )
         )
-    except Exception as error:  # the validator gave up (e.g. on a reference it could not follow)
-        found.append(
-            codes.INVALID_OPENAPI(root.source.whole(), f"validation stopped: {type(error).__name__}: {error}")
-        )
+    except Exception as error:
+        # openapi-spec-validator can fail on structures it has just reported as invalid (a
+        # KeyError after "parameters is not an array"); only a failure with nothing reported
+        # says something new.
+        if not found:
+            found.append(
+                codes.INVALID_OPENAPI(
+                    root.source.whole(), f"validation stopped: {type(error).__name__}: {error}"
+                )
+            )
     return found
 
 
@@ -120,8 +126,12 @@ def _diagnostic(error: Any, root: Document) -> Diagnostic:
     documentation_only = bool(DOCUMENTATION_KEYS.intersection(map(str, path))) or (
         "'responses' is a required property" in first_line
     )
+    # A missing property is reported on the key of the object that lacks it.
+    span = (
+        root.index.key_span(pointer) if "is a required property" in first_line else root.index.span(pointer)
+    )
     return codes.INVALID_OPENAPI(
-        root.index.span(pointer),
+        span,
         f"{first_line}{where}",
         severity=Severity.WARNING if documentation_only else None,
         help="the gateway does not depend on this part, so apic goes on; fix it for other tools"

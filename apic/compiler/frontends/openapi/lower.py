@@ -54,6 +54,7 @@ from apic.compiler.source import Span
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 PARAM_TYPES = {t.value for t in ParamType}
+HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
 REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)")
 RESPONSE_TARGET = re.compile(r"(?:method|gatewayresponse)\.response\.header\.(?P<name>.+)")
@@ -96,6 +97,7 @@ class OpenApiLowerer:
     backend_keys: dict[tuple[Any, ...], str] = field(default_factory=dict)
     vpc_links: dict[str, VpcLink] = field(default_factory=dict)
     schemes: dict[str, _Scheme] = field(default_factory=dict)
+    unusable_servers: set[str] = field(default_factory=set)
 
     @property
     def swagger2(self) -> bool:
@@ -622,6 +624,13 @@ class OpenApiLowerer:
                 url = self.server_url(first)
                 parts = urllib.parse.urlsplit(url)
                 if parts.scheme not in ("http", "https") or not parts.netloc:
+                    return None, None
+                if not HOST.fullmatch(parts.netloc):
+                    if url not in self.unusable_servers:
+                        self.unusable_servers.add(url)
+                        self.report(codes.NOT_REPRESENTED, first.child_span("url"),
+                                    f"server `{url}` has no usable host name (a placeholder?); operations "
+                                    "under it get no backend", help="give the server variable a real default")
                     return None, None
                 base = f"{parts.scheme}://{parts.netloc}"
                 name = self.backend(("server", base), parts.netloc, url=base, type=None, span=first.span)

@@ -57,7 +57,7 @@ PARAM_TYPES = {t.value for t in ParamType}
 HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
 REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)")
-RESPONSE_TARGET = re.compile(r"(?:method|gatewayresponse)\.response\.header\.(?P<name>.+)")
+RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)")
 SOURCES = [
     (re.compile(r"method\.request\.path\.(.+)"), SourceKind.PATH),
     (re.compile(r"method\.request\.querystring\.(.+)"), SourceKind.QUERY),

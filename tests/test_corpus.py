@@ -36,11 +36,15 @@ KONG_EXPECTED: dict[str, list[tuple[str, str, int, int]]] = {
     "at-123253811c/declarative-config/circular-requestBody.yaml": [("SC019", "warning", 1, 1)],
     "at-6cb619285f/declarative-config/circular-requestBody.yaml": [("SC019", "warning", 1, 1)],
     "at-123253811c/declarative-config/request-validator-plugin.yaml": [
-        ("SC019", "warning", 14, 5), ("SC013", "warning", 20, 3), ("SC019", "warning", 21, 5),
-        ("SC025", "warning", 37, 11), ("SC019", "warning", 48, 5),
+        ("SC019", "warning", 14, 5),
+        ("SC013", "warning", 20, 3),
+        ("SC019", "warning", 21, 5),
+        ("SC025", "warning", 37, 11),
+        ("SC019", "warning", 48, 5),
     ],
     "at-6cb619285f/declarative-config/request-validator-plugin.yaml": [
-        ("SC013", "warning", 23, 3), ("SC025", "warning", 43, 11),
+        ("SC013", "warning", 23, 3),
+        ("SC025", "warning", 43, 11),
     ],
 }
 
@@ -56,14 +60,18 @@ def load_model(relative: str) -> GatewayModel:
 def test_corpus_document_loads(relative: str) -> None:
     path = shared_path(f"corpus/{relative}")
     result = load(path)
-    found = [(d.code, d.severity.value, Path(d.span.path).name, *d.span.start_location) for d in result.diagnostics]
+    found = [
+        (d.code, d.severity.value, Path(d.span.path).name, *d.span.start_location) for d in result.diagnostics
+    ]
     assert found == EXPECTED[relative]
     assert result.model is not None
 
 
 def kong_inputs() -> list[str]:
     root = Path(__file__).resolve().parents[2] / "shared" / "corpus" / KONG
-    found = sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml") if not p.name.endswith(".expected.yaml"))
+    found = sorted(
+        str(p.relative_to(root)) for p in root.rglob("*.yaml") if not p.name.endswith(".expected.yaml")
+    )
     return found or ["(corpus missing)"]
 
 
@@ -86,8 +94,10 @@ def test_petstore_routes_servers_and_parameters() -> None:
         ("DELETE /pets/{id}", "petstore.swagger.io", "/v2/pets/{id}"),
     ]
     assert [(p.name, p.type and p.type.value, p.required) for p in api.routes[0].query_params] == [
-        ("limit", "integer", False), ("tags", None, False)]
-    assert api.routes[0].span is not None and api.routes[0].span.start_location == (19, 7)
+        ("limit", "integer", False),
+        ("tags", None, False),
+    ]
+    assert api.routes[0].span is not None and api.routes[0].span.start_location == (18, 5)
 
 
 def test_github_operation_servers_are_their_own_backend() -> None:
@@ -96,13 +106,15 @@ def test_github_operation_servers_are_their_own_backend() -> None:
     uploads = [r.label for r in api.routes if r.backend == "uploads.github.com"]
     assert uploads == ["POST /repos/{owner}/{repo}/releases/{release_id}/assets"]
     deliveries = next(r for r in api.routes if r.label == "GET /app/hook/deliveries")
-    assert deliveries.span is not None and deliveries.span.start_location == (281, 7)
+    assert deliveries.span is not None and deliveries.span.start_location == (280, 5)
 
 
 def test_multi_file_positions_point_into_the_referenced_file() -> None:
     (api,) = load_model("openapi/digitalocean/specification/DigitalOcean-public.v2.yaml").apis
     route = next(r for r in api.routes if r.methods == (HttpMethod.GET,) and r.path == "/v2/1-clicks")
     assert route.span is not None
-    assert route.span.path.endswith("resources/1-clicks/oneClicks_list.yml") and route.span.start_location == (1, 1)
+    assert route.span.path.endswith(
+        "resources/1-clicks/oneClicks_list.yml"
+    ) and route.span.start_location == (1, 1)
     assert route.auth == ((AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer="bearer_auth"),),)
     assert [(p.name, p.enum) for p in route.query_params] == [("type", ("droplet", "kubernetes"))]

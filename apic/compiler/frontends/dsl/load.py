@@ -25,6 +25,8 @@ from apic.compiler.frontends.dsl.parser import parse_text
 from apic.compiler.frontends.dsl.schema import FILE, VARS
 from apic.compiler.frontends.dsl.transform import to_surface
 from apic.compiler.frontends.dsl.values import BindContext, Invalid
+from apic.compiler.frontends.merge import merge_models
+from apic.compiler.frontends.openapi.load import load_openapi
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suppress import StatementSpan, parse_directives
 
@@ -45,6 +47,7 @@ class _Loader:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, _Loaded] = field(default_factory=dict)
     real_paths: dict[int, Path] = field(default_factory=dict)
+    openapi_imports: list[tuple[Path, ast.Import]] = field(default_factory=list)
 
     def read(self, path: Path, text: str | None = None) -> _Loaded:
         if text is None:
@@ -113,13 +116,14 @@ class _Loader:
             if not self.inside_root(target, statement.path_span, "import"):
                 continue
             if target.suffix.lower() in OPENAPI_SUFFIXES:
-                self.diagnostics.append(
-                    codes.UNSUPPORTED_IMPORT(
-                        statement.path_span,
-                        f"cannot import `{pattern}` yet: OpenAPI input is not available in this version",
-                        help="import .gw files; OpenAPI import is planned (issue 3)",
+                if not target.is_file():
+                    self.diagnostics.append(
+                        codes.IMPORT_NOT_FOUND(
+                            statement.path_span, f"imported file `{pattern}` does not exist"
+                        )
                     )
-                )
+                else:
+                    self.openapi_imports.append((target, statement))
                 continue
             if target.suffix != GW_SUFFIX:
                 self.diagnostics.append(
@@ -228,6 +232,18 @@ def load_gw(path: Path, options: LoadOptions | None = None, text: str | None = N
         tuple(merge_apis([i for i in items if not (isinstance(i, ast.Block) and i.type == "vars")])),
     )
     model = Lowerer(diagnostics).lower(top)
+    for target, statement in loader.openapi_imports:
+        # The alias names the api the document joins; without one, its info.title does.
+        imported = load_openapi(
+            target,
+            LoadOptions(project_root=root, allow_remote_refs=options.allow_remote_refs),
+            api_name=statement.alias,
+        )
+        diagnostics.extend(imported.diagnostics)
+        sources.extend(s for s in imported.sources if s not in sources)
+        suppressions.extend(imported.suppressions)
+        if imported.model is not None:
+            model = merge_models(model, imported.model, diagnostics)
     return LoadResult(None if _has_errors(diagnostics) else model, diagnostics, sources, suppressions)
 
 

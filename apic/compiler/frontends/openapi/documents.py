@@ -293,6 +293,16 @@ class Cursor:
     def key_span(self) -> Span:
         return self.document.index.key_span(self.pointer)
 
+    @property
+    def node_span(self) -> Span:
+        """Key and value together (`get: {…}`), like a .gw block from its type to its `}`;
+        the value alone for list items and the document root."""
+        value = self.span
+        if not self.pointer or self.pointer.rsplit("/", 1)[-1].isdigit():
+            return value
+        key = self.key_span()
+        return key.cover(value) if key.source is value.source else value
+
     def child_span(self, key: str) -> Span:
         return self.document.index.span(f"{self.pointer}/{escape(key)}")
 

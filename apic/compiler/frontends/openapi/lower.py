@@ -283,7 +283,7 @@ class OpenApiLowerer:
                     status=int(status) if str(status or "").isdigit() else None,
                     headers=headers,
                     templates=self.templates(response.get("responseTemplates")),
-                    span=response.span,
+                    span=response.node_span,
                 )
             )
         return tuple(sorted(found, key=lambda g: g.type))
@@ -340,7 +340,8 @@ class OpenApiLowerer:
                     severity=Severity.ERROR,
                 )
                 return _Scheme(
-                    AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.API_KEY, span=scheme.span)
+                    AuthKind.AUTHORIZER,
+                    Authorizer(name=name, type=AuthorizerType.API_KEY, span=scheme.node_span),
                 )
             source = ParamSource(
                 kind=SourceKind.HEADER if where == "header" else SourceKind.QUERY, name=key_name
@@ -348,16 +349,16 @@ class OpenApiLowerer:
             return _Scheme(
                 AuthKind.AUTHORIZER,
                 Authorizer(
-                    name=name, type=AuthorizerType.API_KEY, identity_source=(source,), span=scheme.span
+                    name=name, type=AuthorizerType.API_KEY, identity_source=(source,), span=scheme.node_span
                 ),
             )
         if kind == "basic" or (kind == "http" and str(value.get("scheme", "")).lower() == "basic"):
             return _Scheme(
-                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BASIC, span=scheme.span)
+                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BASIC, span=scheme.node_span)
             )
         if kind == "http" and str(value.get("scheme", "")).lower() == "bearer":
             return _Scheme(
-                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.span)
+                AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.node_span)
             )
         if kind == "oauth2":
             scopes: list[str] = []
@@ -367,14 +368,16 @@ class OpenApiLowerer:
                     scopes.extend(s for s in flow["scopes"] if s not in scopes)
             return _Scheme(
                 AuthKind.AUTHORIZER,
-                Authorizer(name=name, type=AuthorizerType.OAUTH2, scopes=tuple(scopes), span=scheme.span),
+                Authorizer(
+                    name=name, type=AuthorizerType.OAUTH2, scopes=tuple(scopes), span=scheme.node_span
+                ),
             )
         if kind == "openIdConnect":
             url = str(value.get("openIdConnectUrl", ""))
             issuer = url.removesuffix("/.well-known/openid-configuration") or None
             return _Scheme(
                 AuthKind.AUTHORIZER,
-                Authorizer(name=name, type=AuthorizerType.OIDC, issuer=issuer, span=scheme.span),
+                Authorizer(name=name, type=AuthorizerType.OIDC, issuer=issuer, span=scheme.node_span),
             )
         self.report(
             codes.NOT_REPRESENTED,
@@ -383,7 +386,7 @@ class OpenApiLowerer:
             severity=Severity.ERROR,
         )
         return _Scheme(
-            AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.span)
+            AuthKind.AUTHORIZER, Authorizer(name=name, type=AuthorizerType.BEARER, span=scheme.node_span)
         )
 
     def aws_authorizer(self, name: str, aws: Cursor) -> Authorizer:
@@ -574,7 +577,7 @@ class OpenApiLowerer:
             route["backend"] = backend
             if upstream:
                 route["upstream_path"] = upstream + (path if path != "/" else "")
-        return Route(**route, span=operation.span, field_spans={"path": item.key_span()})
+        return Route(**route, span=operation.node_span, field_spans={"path": item.key_span()})
 
     def parameters(self, item: Cursor, operation: Cursor) -> tuple[dict[str, Param], dict[str, Param]]:
         merged: dict[tuple[str, str], Cursor] = {}
@@ -628,9 +631,13 @@ class OpenApiLowerer:
                 if not HOST.fullmatch(parts.netloc):
                     if url not in self.unusable_servers:
                         self.unusable_servers.add(url)
-                        self.report(codes.NOT_REPRESENTED, first.child_span("url"),
-                                    f"server `{url}` has no usable host name (a placeholder?); operations "
-                                    "under it get no backend", help="give the server variable a real default")
+                        self.report(
+                            codes.NOT_REPRESENTED,
+                            first.child_span("url"),
+                            f"server `{url}` has no usable host name (a placeholder?); operations "
+                            "under it get no backend",
+                            help="give the server variable a real default",
+                        )
                     return None, None
                 base = f"{parts.scheme}://{parts.netloc}"
                 name = self.backend(("server", base), parts.netloc, url=base, type=None, span=first.span)
@@ -803,7 +810,7 @@ class OpenApiLowerer:
                     status=int(status) if str(status or "").isdigit() else None,
                     headers=self.response_headers(response.get("responseParameters")),
                     templates=self.templates(response.get("responseTemplates")),
-                    span=response.span,
+                    span=response.node_span,
                 )
             )
         return tuple(sorted(found, key=lambda r: r.selection))

@@ -25,9 +25,29 @@ def ir_schema() -> dict[str, Any]:
     return schema
 
 
+def x_apic_schema() -> dict[str, Any]:
+    """The x-apic-* extension values, for editors: document-level and operation-level keys."""
+    from apic.compiler.frontends.openapi.extensions import XDocument, XOperation
+
+    document = TypeAdapter(XDocument).json_schema(by_alias=True)
+    operation = TypeAdapter(XOperation).json_schema(by_alias=True)
+    definitions = {**document.pop("$defs", {}), **operation.pop("$defs", {})}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://apic.dev/schemas/x-apic.schema.json",
+        "title": "apic OpenAPI extensions",
+        "description": "x-apic-* keys of an OpenAPI document (root object) and of its Operation objects.",
+        "$defs": {**definitions, "XDocument": document, "XOperation": operation},
+        "oneOf": [{"$ref": "#/$defs/XDocument"}, {"$ref": "#/$defs/XOperation"}],
+    }
+
+
+SCHEMAS = {"apic-ir.schema.json": ir_schema, "x-apic.schema.json": x_apic_schema}
+
+
 def write_all() -> None:
-    path = SCHEMA_DIR / "apic-ir.schema.json"
-    path.write_text(json.dumps(ir_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    for name, build in SCHEMAS.items():
+        (SCHEMA_DIR / name).write_text(json.dumps(build(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.dsl.lower import GATEWAY_RESPONSE_TYPES, METHOD_ORDER
 from apic.compiler.frontends.dsl.paths import path_problem
+from apic.compiler.frontends.openapi.apic_extensions import ApicExtensions
 from apic.compiler.frontends.openapi.documents import Cursor
 from apic.compiler.frontends.openapi.yamlindex import escape
 from apic.compiler.model import (
@@ -116,6 +117,10 @@ class OpenApiLowerer:
     # -- entry ---------------------------------------------------------------------------
     def lower(self) -> GatewayModel:
         doc = self.root
+        self.extensions = ApicExtensions(self.diagnostics)
+        x, extra = self.extensions.document(doc)
+        self.backends.update(extra.get("backends", {}))
+        self.vpc_links.update(extra.get("vpc_links", {}))
         self.read_security_schemes()
         self.not_represented(doc, "x-amazon-apigateway-policy", "a resource policy", security=True)
         self.not_represented(
@@ -125,12 +130,20 @@ class OpenApiLowerer:
         default_validator = self.string(doc, "x-amazon-apigateway-request-validator")
         routes = list(self.routes(validators, default_validator))
         endpoint, disable = self.endpoint_configuration()
+
+        def named(key: str) -> tuple[Any, ...]:
+            items = extra.get(key, {})
+            return tuple(items[name] for name in sorted(items))
+
         api = Api(
             name=self.name,
-            kind=self.kind(),
+            kind=ApiKind(x.kind) if x is not None and x.kind else self.kind(),
             endpoint=endpoint,
+            region=x.region if x is not None else None,
             description=self.info("description"),
+            tags=x.tags if x is not None else None,
             binary_media_types=tuple(self.strings(doc, "x-amazon-apigateway-binary-media-types")),
+            route_selection=x.route_selection if x is not None else None,
             disable_execute_api_endpoint=disable,
             api_key_source=self.api_key_source(),
             routes=tuple(sorted(routes, key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))),
@@ -139,6 +152,11 @@ class OpenApiLowerer:
             authorizers=tuple(
                 sorted((s.authorizer for s in self.schemes.values() if s.authorizer), key=lambda a: a.name)
             ),
+            stages=named("stages"),
+            usage_plans=named("usage_plans"),
+            consumers=named("consumers"),
+            domains=named("domains"),
+            tracing=extra.get("tracing"),
             cors=self.cors(),
             gateway_responses=self.gateway_responses(),
             span=doc.span,
@@ -567,16 +585,25 @@ class OpenApiLowerer:
             "query_params": tuple(sorted(query.values(), key=lambda p: p.name)),
             "header_params": tuple(sorted(headers.values(), key=lambda p: p.name)),
             "validate": validate,
-            "healthcheck": operation.value.get("x-apic-healthcheck") is True,
         }
         integration = self.mapping(operation, "x-amazon-apigateway-integration")
+        overrides = self.extensions.operation(operation)
         if integration is not None:
             route.update(self.integration(integration, path, http_method))
-        else:
+        elif "backend" not in overrides:
             backend, upstream = self.server_backend(operation, item)
             route["backend"] = backend
             if upstream:
                 route["upstream_path"] = upstream + (path if path != "/" else "")
+        if "backend" in overrides and overrides["backend"] not in self.backends:
+            self.extensions.unknown(
+                operation,
+                f"{operation.pointer}/x-apic-backend",
+                "backend",
+                overrides["backend"],
+                self.backends,
+            )
+        route.update(overrides)
         return Route(**route, span=operation.node_span, field_spans={"path": item.key_span()})
 
     def parameters(self, item: Cursor, operation: Cursor) -> tuple[dict[str, Param], dict[str, Param]]:

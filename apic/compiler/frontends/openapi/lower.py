@@ -57,17 +57,26 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 PARAM_TYPES = {t.value for t in ParamType}
 HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
-REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)")
-RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)")
+REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)", re.S)
+RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)", re.S)
 SOURCES = [
-    (re.compile(r"method\.request\.path\.(.+)"), SourceKind.PATH),
-    (re.compile(r"method\.request\.querystring\.(.+)"), SourceKind.QUERY),
-    (re.compile(r"method\.request\.header\.(.+)"), SourceKind.HEADER),
-    (re.compile(r"integration\.response\.header\.(.+)"), SourceKind.INTEGRATION_HEADER),
-    (re.compile(r"\$?context\.(.+)"), SourceKind.CONTEXT),
-    (re.compile(r"stageVariables\.(.+)"), SourceKind.STAGE_VARIABLE),
+    (re.compile(r"method\.request\.path\.(.+)", re.S), SourceKind.PATH),
+    (re.compile(r"method\.request\.querystring\.(.+)", re.S), SourceKind.QUERY),
+    (re.compile(r"method\.request\.header\.(.+)", re.S), SourceKind.HEADER),
+    (re.compile(r"integration\.response\.header\.(.+)", re.S), SourceKind.INTEGRATION_HEADER),
+    (re.compile(r"\$?context\.(.+)", re.S), SourceKind.CONTEXT),
+    (re.compile(r"stageVariables\.(.+)", re.S), SourceKind.STAGE_VARIABLE),
 ]
 LOCATIONS = {"header": SourceKind.HEADER, "querystring": SourceKind.QUERY, "path": SourceKind.PATH}
+
+
+def status_code(value: Any) -> int | None:
+    """`statusCode` as written: 429 or "429" (0 included); anything else is no status."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
 
 
 def parse_source(text: str) -> ParamSource | None:
@@ -298,7 +307,7 @@ class OpenApiLowerer:
             found.append(
                 GatewayResponse(
                     type=kind,
-                    status=int(status) if str(status or "").isdigit() else None,
+                    status=status_code(status),
                     headers=headers,
                     templates=self.templates(response.get("responseTemplates")),
                     span=response.node_span,
@@ -823,7 +832,7 @@ class OpenApiLowerer:
                 )
                 continue
             headers[match.group("name")] = source
-        return headers or None
+        return headers  # an explicit empty mapping stays empty, not unset
 
     def integration_responses(self, cursor: Cursor | None) -> tuple[IntegrationResponse, ...]:
         found = []
@@ -834,7 +843,7 @@ class OpenApiLowerer:
             found.append(
                 IntegrationResponse(
                     selection=selection,
-                    status=int(status) if str(status or "").isdigit() else None,
+                    status=status_code(status),
                     headers=self.response_headers(response.get("responseParameters")),
                     templates=self.templates(response.get("responseTemplates")),
                     span=response.node_span,

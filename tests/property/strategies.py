@@ -135,7 +135,14 @@ def paths(draw: st.DrawFn) -> str:
     )
     if draw(st.booleans()) and draw(st.booleans()):
         segments.append("{proxy+}")
-    return "/" + "/".join(segments)
+    seen: set[str] = set()
+    unique = []
+    for segment in segments:  # a path names each parameter once
+        name = segment.strip("{}+") if segment.startswith("{") else None
+        if name is None or name not in seen:
+            unique.append(segment)
+            seen.add(name or "")
+    return "/" + "/".join(unique)
 
 
 def unique_sorted(

@@ -27,6 +27,13 @@ def path_problem(path: str) -> tuple[str, str | None] | None:
             f"path `{path}` contains {what}",
             'declare query parameters with `query "name" { … }`' if bad.group() == "?" else None,
         )
+    names = [m.group(1) for m in PARAM.finditer(path)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        return (
+            f"path `{path}` names the parameter `{{{repeated[0]}}}` twice",
+            "give each path parameter its own name",
+        )
     for segment in path.split("/")[1:]:
         if ("{" in segment or "}" in segment) and not PARAM.fullmatch(segment):
             if PARAM.search(segment):

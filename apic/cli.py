@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="how to print diagnostics (default: human)",
         )
         p.add_argument(
+            "--allow-remote-refs",
+            action="store_true",
+            help="fetch $refs to http(s) URLs (never done otherwise)",
+        )
+        p.add_argument(
             "--project-root",
             type=Path,
             default=None,
@@ -165,7 +170,7 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             print(f"{name:12} {target.description}")
         return [], EXIT_OK, 0
 
-    options = LoadOptions(project_root=args.project_root)
+    options = LoadOptions(project_root=args.project_root, allow_remote_refs=args.allow_remote_refs)
     files = args.files if args.command in ("check", "lint") else [args.file]
     missing = [f for f in files if not f.is_file()]
     if missing:

@@ -78,3 +78,28 @@ def test_registry_reports_broken_and_duplicate_packs() -> None:
         "rule pack `odd`: `<class 'object'>` is not a Rule class",
     ]
     assert {d.code for d in rule_set.diagnostics} == {"AP004"}
+
+
+def test_x_apic_ignore_silences_findings_inside_its_object(tmp_path: Path) -> None:
+    document = """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /open:
+    get:
+      security: []
+      x-apic-ignore: [test-public-route]
+      responses: {"200": {description: ok}}
+  /also-open:
+    get:
+      security: []
+      responses: {"200": {description: ok}}
+"""
+    loaded = load(tmp_path / "doc.yaml", text=document)
+    assert loaded.model is not None
+    (directive,) = loaded.suppressions
+    assert directive.rules == ("test-public-route",) and directive.span.start_location == (7, 7)
+    outcome = run_rules(loaded.model, [PublicRoute], fallback_span=loaded.sources[0].whole(),
+                        suppressions=loaded.suppressions)
+    assert [(d.code, d.span.start_location) for d in outcome.diagnostics] == [("ZZ001", (11, 7))]
+    assert outcome.used_suppressions == {0}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from apic.compiler.diagnostics import Severity, sort_unique
+from apic.compiler import codes
+from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult
 from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet, is_data
 from apic.compiler.frontends.openapi.lower import OpenApiLowerer
 from apic.compiler.frontends.openapi.validate import validate
 from apic.compiler.frontends.openapi.yamlindex import escape
+from apic.compiler.suggest import did_you_mean
 from apic.compiler.suppress import Suppression
 
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
@@ -33,6 +35,7 @@ def load_openapi(
         # With a broken reference the validator could only repeat it, vaguely, at 1:1.
         diagnostics.extend(validate(documents, document))
     suppressions = ignore_directives(document)
+    diagnostics.extend(unknown_aws_extensions(document))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return LoadResult(None, sort_unique(diagnostics), _sources(documents), suppressions)
     title = (
@@ -52,6 +55,62 @@ def _sources(documents: DocumentSet) -> list[Any]:
     return [d.source for d in documents.documents.values()]
 
 
+AWS_EXTENSIONS = {
+    f"x-amazon-apigateway-{name}"
+    for name in (
+        "any-method",
+        "api-key-source",
+        "auth",
+        "authorizer",
+        "authtype",
+        "binary-media-types",
+        "cors",
+        "documentation",
+        "endpoint-access-mode",
+        "endpoint-configuration",
+        "gateway-responses",
+        "importexport-version",
+        "integration",
+        "integrations",
+        "minimum-compression-size",
+        "policy",
+        "request-validator",
+        "request-validators",
+        "tag-value",
+    )
+}
+
+
+def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
+    """A misspelt `x-amazon-apigateway-*` key would be ignored by every tool: say so."""
+    found = []
+    for pointer, key in _keys(document.value):
+        if key.startswith("x-amazon-apigateway-") and key not in AWS_EXTENSIONS:
+            found.append(
+                codes.INVALID_EXTENSION(
+                    document.index.key_span(pointer),
+                    f"unknown extension `{key}`",
+                    help=did_you_mean(key, AWS_EXTENSIONS) or "see the API Gateway OpenAPI extensions",
+                )
+            )
+    return found
+
+
+def _keys(value: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str, str]] = [(value, "", "")]
+    while stack:
+        item, pointer, parent_key = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                found.append((f"{pointer}/{escape(key)}", key))
+                if isinstance(child, (dict, list)) and not is_data(key, parent_key, pointer):
+                    stack.append((child, f"{pointer}/{escape(key)}", key))
+        elif isinstance(item, list):
+            stack.extend((c, f"{pointer}/{n}", "") for n, c in enumerate(item) if isinstance(c, (dict, list)))
+    return sorted(found)
+
+
 def ignore_directives(document: Document) -> list[Suppression]:
     """`x-apic-ignore: [rule, …]` on any object silences those rules for findings inside it."""
     found: list[Suppression] = []
@@ -62,6 +121,9 @@ def ignore_directives(document: Document) -> list[Suppression]:
             rules = value.get("x-apic-ignore")
             if isinstance(rules, list) and all(isinstance(r, str) for r in rules):
                 key_pointer = f"{pointer}/x-apic-ignore"
+                scope = document.index.span(pointer)
+                if pointer and not pointer.rsplit("/", 1)[-1].isdigit():
+                    scope = document.index.key_span(pointer).cover(scope)  # the object with its key
                 found.append(
                     Suppression(
                         "disable",
@@ -69,7 +131,7 @@ def ignore_directives(document: Document) -> list[Suppression]:
                         tuple(document.index.span(f"{key_pointer}/{n}") for n in range(len(rules))),
                         None,
                         document.index.key_span(key_pointer),
-                        document.index.span(pointer),
+                        scope,
                     )
                 )
             for key, child in value.items():

@@ -595,6 +595,9 @@ class OpenApiLowerer:
             "header_params": tuple(sorted(headers.values(), key=lambda p: p.name)),
             "validate": validate,
         }
+        spans = {"path": item.key_span()}
+        if "security" in operation.value:
+            spans["auth"] = operation.document.index.key_span(f"{operation.pointer}/security")
         integration = self.mapping(operation, "x-amazon-apigateway-integration")
         overrides = self.extensions.operation(operation)
         if integration is not None:
@@ -613,7 +616,7 @@ class OpenApiLowerer:
                 self.backends,
             )
         route.update(overrides)
-        return Route(**route, span=operation.node_span, field_spans={"path": item.key_span()})
+        return Route(**route, span=operation.node_span, field_spans=spans)
 
     def parameters(self, item: Cursor, operation: Cursor) -> tuple[dict[str, Param], dict[str, Param]]:
         merged: dict[tuple[str, str], Cursor] = {}

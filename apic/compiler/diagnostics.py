@@ -7,7 +7,7 @@ with a code frame, in a terminal, an editor or a CI annotation alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from apic.compiler.source import Span
@@ -86,30 +86,6 @@ class Diagnostic:
                 for r in self.related
             ],
         }
-
-
-@dataclass
-class DiagnosticBag:
-    """Collects diagnostics from every stage; sorts and removes exact repeats on the way out.
-
-    Repeats happen legitimately: a module-level block shared by two `api` blocks is checked
-    once per api, and must be reported once.
-    """
-
-    items: list[Diagnostic] = field(default_factory=list)
-
-    def add(self, diagnostic: Diagnostic) -> None:
-        self.items.append(diagnostic)
-
-    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.items.extend(diagnostics)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(d.severity is Severity.ERROR for d in self.items)
-
-    def sorted(self) -> list[Diagnostic]:
-        return sort_unique(self.items)
 
 
 def sort_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -26,12 +26,11 @@ from apic.compiler.frontends.dsl.schema import FILE, VARS
 from apic.compiler.frontends.dsl.transform import to_surface
 from apic.compiler.frontends.dsl.values import BindContext, Invalid
 from apic.compiler.frontends.merge import merge_models
-from apic.compiler.frontends.openapi.load import load_openapi
+from apic.compiler.frontends.openapi.load import OPENAPI_SUFFIXES, load_openapi
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suppress import StatementSpan, parse_directives
 
 GW_SUFFIX = ".gw"
-OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass

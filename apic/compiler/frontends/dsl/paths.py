@@ -59,7 +59,3 @@ def join(prefix: str, path: str) -> str:
     if path == "/":
         return prefix or "/"
     return prefix + path
-
-
-def params(path: str) -> list[str]:
-    return [m.group(1) for m in PARAM.finditer(path)]

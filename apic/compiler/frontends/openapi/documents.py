@@ -154,7 +154,7 @@ class DocumentSet:
         seen = {start.uri}
         while pending:
             document = pending.pop()
-            for pointer, ref in _refs(document.value, ""):
+            for pointer, ref in _refs(document.value):
                 found = self.target(ref, document, document.index.span(pointer + "/$ref"))
                 if found is None:
                     continue
@@ -255,26 +255,31 @@ def is_data(key: str, parent_key: str, pointer: str) -> bool:
     return key == "value" and pointer.rsplit("/", 2)[-2:-1] == ["examples"]
 
 
-def _refs(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Every (pointer, `$ref` string) in a document, skipping example and default data."""
-    stack: list[tuple[Any, str, str]] = [(value, pointer, "")]
+def objects(value: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every mapping of a document that is OpenAPI, not example or default data, as
+    (pointer, the key it sits under, the mapping). The one walk behind `$ref` collection,
+    `x-apic-ignore` and the extension-name check; its order decides which `$ref` of a
+    cycle is reported, so it must not change lightly."""
+    stack: list[tuple[Any, str, str]] = [(value, "", "")]
     while stack:
-        item, where, parent_key = stack.pop()
+        item, pointer, parent_key = stack.pop()
         if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield where, ref
-            in_examples = where.rsplit("/", 2)[-2:-1] == ["examples"]
+            yield pointer, parent_key, item
             for key, child in item.items():
-                is_data = parent_key not in SCHEMA_MAPS and (
-                    key in DATA_KEYS or (key == "value" and in_examples)
-                )
-                if isinstance(child, (dict, list)) and not is_data:
-                    stack.append((child, f"{where}/{escape(key)}", key))
+                if isinstance(child, (dict, list)) and not is_data(key, parent_key, pointer):
+                    stack.append((child, f"{pointer}/{escape(key)}", key))
         elif isinstance(item, list):
             for position, child in enumerate(item):
                 if isinstance(child, (dict, list)):
-                    stack.append((child, f"{where}/{position}", ""))
+                    stack.append((child, f"{pointer}/{position}", ""))
+
+
+def _refs(value: Any) -> Iterator[tuple[str, str]]:
+    """Every (pointer, `$ref` string) in a document, skipping example and default data."""
+    for pointer, _, mapping in objects(value):
+        ref = mapping.get("$ref")
+        if isinstance(ref, str):
+            yield pointer, ref
 
 
 @dataclass(frozen=True)
@@ -295,13 +300,7 @@ class Cursor:
 
     @property
     def node_span(self) -> Span:
-        """Key and value together (`get: {…}`), like a .gw block from its type to its `}`;
-        the value alone for list items and the document root."""
-        value = self.span
-        if not self.pointer or self.pointer.rsplit("/", 1)[-1].isdigit():
-            return value
-        key = self.key_span()
-        return key.cover(value) if key.source is value.source else value
+        return self.document.index.node_span(self.pointer)
 
     def child_span(self, key: str) -> Span:
         return self.document.index.span(f"{self.pointer}/{escape(key)}")

@@ -8,7 +8,7 @@ from typing import Any
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult
-from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet, is_data
+from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet, objects
 from apic.compiler.frontends.openapi.lower import OpenApiLowerer
 from apic.compiler.frontends.openapi.validate import validate
 from apic.compiler.frontends.openapi.yamlindex import escape
@@ -84,7 +84,12 @@ AWS_EXTENSIONS = {
 def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
     """A misspelt `x-amazon-apigateway-*` key would be ignored by every tool: say so."""
     found = []
-    for pointer, key in _keys(document.value):
+    keys = sorted(
+        (f"{pointer}/{escape(key)}", key)
+        for pointer, _, mapping in objects(document.value)
+        for key in mapping
+    )
+    for pointer, key in keys:
         if key.startswith("x-amazon-apigateway-") and key not in AWS_EXTENSIONS:
             found.append(
                 codes.INVALID_EXTENSION(
@@ -96,51 +101,21 @@ def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
     return found
 
 
-def _keys(value: Any) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    stack: list[tuple[Any, str, str]] = [(value, "", "")]
-    while stack:
-        item, pointer, parent_key = stack.pop()
-        if isinstance(item, dict):
-            for key, child in item.items():
-                found.append((f"{pointer}/{escape(key)}", key))
-                if isinstance(child, (dict, list)) and not is_data(key, parent_key, pointer):
-                    stack.append((child, f"{pointer}/{escape(key)}", key))
-        elif isinstance(item, list):
-            stack.extend((c, f"{pointer}/{n}", "") for n, c in enumerate(item) if isinstance(c, (dict, list)))
-    return sorted(found)
-
-
 def ignore_directives(document: Document) -> list[Suppression]:
     """`x-apic-ignore: [rule, …]` on any object silences those rules for findings inside it."""
     found: list[Suppression] = []
-    stack: list[tuple[Any, str, str]] = [(document.value, "", "")]
-    while stack:
-        value, pointer, parent_key = stack.pop()
-        if isinstance(value, dict):
-            rules = value.get("x-apic-ignore")
-            if isinstance(rules, list) and all(isinstance(r, str) for r in rules):
-                key_pointer = f"{pointer}/x-apic-ignore"
-                scope = document.index.span(pointer)
-                if pointer and not pointer.rsplit("/", 1)[-1].isdigit():
-                    scope = document.index.key_span(pointer).cover(scope)  # the object with its key
-                found.append(
-                    Suppression(
-                        "disable",
-                        tuple(rules),
-                        tuple(document.index.span(f"{key_pointer}/{n}") for n in range(len(rules))),
-                        None,
-                        document.index.key_span(key_pointer),
-                        scope,
-                    )
+    for pointer, _, mapping in objects(document.value):
+        rules = mapping.get("x-apic-ignore")
+        if isinstance(rules, list) and all(isinstance(r, str) for r in rules):
+            key_pointer = f"{pointer}/x-apic-ignore"
+            found.append(
+                Suppression(
+                    "disable",
+                    tuple(rules),
+                    tuple(document.index.span(f"{key_pointer}/{n}") for n in range(len(rules))),
+                    None,
+                    document.index.key_span(key_pointer),
+                    document.index.node_span(pointer),
                 )
-            for key, child in value.items():
-                if isinstance(child, (dict, list)) and not is_data(key, parent_key, pointer):
-                    stack.append((child, f"{pointer}/{escape(key)}", key))
-        elif isinstance(value, list):
-            stack.extend(
-                (child, f"{pointer}/{n}", "")
-                for n, child in enumerate(value)
-                if isinstance(child, (dict, list))
             )
     return found

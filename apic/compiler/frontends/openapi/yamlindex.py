@@ -175,11 +175,14 @@ class PointerIndex:
         """The span of the key that names `pointer` (where to point for 'unknown key')."""
         return self._lookup(pointer, key=True)
 
-    def exists(self, pointer: str) -> bool:
-        if self.positions is None:
-            return False
-        _, depth = self.positions.node(pointer)
-        return depth == len(pointer_tokens(pointer))
+    def node_span(self, pointer: str) -> Span:
+        """Key and value together (`get: {…}`), like a .gw block from its type to its `}`;
+        the value alone for list items and the document root."""
+        value = self.span(pointer)
+        if not pointer or pointer.rsplit("/", 1)[-1].isdigit():
+            return value
+        key = self.key_span(pointer)
+        return key.cover(value) if key.source is value.source else value
 
     def _lookup(self, pointer: str, *, key: bool) -> Span:
         cached = self._cache.get((pointer, key))

@@ -284,12 +284,14 @@ def apis(draw: st.DrawFn, name: str) -> Api:
     backends = draw(
         unique_sorted(
             st.builds(
-                lambda n, u, v, t, f, to, tls, k, h: Backend(
+                lambda n, u, v, t, f, uri, cred, to, tls, k, h: Backend(
                     name=n,
                     url=u,
                     vpc_link=v,
                     type=t,
                     function=f,
+                    uri=uri,
+                    credentials=cred,
                     timeout=to,
                     tls_verify=tls,
                     k8s=k,
@@ -303,6 +305,8 @@ def apis(draw: st.DrawFn, name: str) -> Api:
                 ),
                 opt(st.sampled_from(link_names)) if link_names else st.none(),
                 opt(st.sampled_from(list(BackendType))),
+                opt(awkward),
+                opt(awkward),
                 opt(awkward),
                 opt(durations),
                 opt(st.booleans()),

@@ -99,7 +99,8 @@ paths:
     assert loaded.model is not None
     (directive,) = loaded.suppressions
     assert directive.rules == ("test-public-route",) and directive.span.start_location == (7, 7)
-    outcome = run_rules(loaded.model, [PublicRoute], fallback_span=loaded.sources[0].whole(),
-                        suppressions=loaded.suppressions)
+    outcome = run_rules(
+        loaded.model, [PublicRoute], fallback_span=loaded.sources[0].whole(), suppressions=loaded.suppressions
+    )
     assert [(d.code, d.span.start_location) for d in outcome.diagnostics] == [("ZZ001", (11, 7))]
     assert outcome.used_suppressions == {0}

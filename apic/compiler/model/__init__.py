@@ -172,11 +172,17 @@ class HealthCheck(Node):
 
 @node
 class Backend(Node):
+    """Where routes send requests. `url` for HTTP, `function` for Lambda, `uri` (an API
+    Gateway service ARN such as `arn:aws:apigateway:eu-west-1:sqs:path/123/queue`) for
+    `type = aws`; `credentials` is the IAM role API Gateway assumes to call it."""
+
     name: str
     url: str | None = None
     vpc_link: str | None = None
     type: BackendType | None = None
     function: str | None = None
+    uri: str | None = None
+    credentials: str | None = None
     timeout: Duration | None = None
     tls_verify: bool | None = None
     k8s: K8sService | None = None

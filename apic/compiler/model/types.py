@@ -42,6 +42,7 @@ class BackendType(StrEnum):
     HTTP_PROXY = "http_proxy"
     LAMBDA = "lambda"
     MOCK = "mock"
+    AWS = "aws"  # a non-proxy AWS service integration (API Gateway type AWS), named by `uri`
 
 
 class AuthorizerType(StrEnum):

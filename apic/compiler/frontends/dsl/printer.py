@@ -205,6 +205,8 @@ def backend(x: Backend) -> BlockText:
     b.set("vpc_link", x.vpc_link and ref("vpc_link", x.vpc_link))
     b.set("type", x.type and x.type.value)
     b.set("function", x.function, quote)
+    b.set("uri", x.uri, quote)
+    b.set("credentials", x.credentials, quote)
     b.set("timeout", x.timeout)
     b.set("tls_verify", x.tls_verify, _bool)
     if x.k8s is not None:

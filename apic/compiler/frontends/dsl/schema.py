@@ -161,6 +161,8 @@ BACKEND = block(
         "vpc_link": Attr(v.RefType("vpc_link")),
         "type": Attr(v.EnumType(BackendType)),
         "function": Attr(v.STRING, doc="Lambda function ARN"),
+        "uri": Attr(v.STRING, doc="AWS service integration URI (type = aws)"),
+        "credentials": Attr(v.STRING, doc="IAM role ARN API Gateway assumes to call the backend"),
         "timeout": Attr(v.DURATION),
         "tls_verify": Attr(v.BOOL),
     },

@@ -122,6 +122,8 @@ class ApicExtensions:
                 vpc_link=b.vpc_link,
                 type=BackendType(b.type) if b.type else None,
                 function=b.function,
+                uri=b.uri,
+                credentials=b.credentials,
                 timeout=self.quantity(b.timeout, v.DURATION, root, f"{p}/timeout"),
                 tls_verify=b.tls_verify,
                 k8s=K8sService(service=b.k8s.service, namespace=b.k8s.namespace, port=b.k8s.port)

@@ -50,8 +50,10 @@ class XHealthCheck(Strict):
 class XBackend(Strict):
     url: str | None = None
     vpc_link: str | None = Field(None, description="name of an x-apic-vpc-links entry")
-    type: Literal["http", "http_proxy", "lambda", "mock"] | None = None
+    type: Literal["http", "http_proxy", "lambda", "mock", "aws"] | None = None
     function: str | None = None
+    uri: str | None = None
+    credentials: str | None = None
     timeout: Duration | None = None
     tls_verify: bool | None = None
     k8s: XK8s | None = None

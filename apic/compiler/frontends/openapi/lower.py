@@ -56,6 +56,7 @@ from apic.compiler.source import Span
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 PARAM_TYPES = {t.value for t in ParamType}
 HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
+AWS_URI = re.compile(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]*:(?P<service>[a-z0-9-]+):(action|path)/.+")
 LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
 REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)", re.S)
 RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)", re.S)
@@ -725,6 +726,7 @@ class OpenApiLowerer:
             if isinstance(link_id, str):
                 vpc_link = link_id
                 self.vpc_links.setdefault(link_id, VpcLink(name=link_id, id=link_id, span=integration.span))
+        credentials = value.get("credentials") if isinstance(value.get("credentials"), str) else None
         tls = value.get("tlsConfig") if isinstance(value.get("tlsConfig"), dict) else {}
         tls_verify = False if tls.get("insecureSkipVerification") is True else None
         if kind in ("http", "http_proxy"):
@@ -754,7 +756,22 @@ class OpenApiLowerer:
             function = LAMBDA_URI.search(uri).group("fn")  # type: ignore[union-attr]
             label = function.rsplit(":", 1)[-1] if ":" in function else function
             result["backend"] = self.backend(
-                ("lambda", function), label, type=BackendType.LAMBDA, function=function, span=integration.span
+                ("lambda", function, credentials),
+                label,
+                type=BackendType.LAMBDA,
+                function=function,
+                credentials=credentials,
+                span=integration.span,
+            )
+        elif kind == "aws" and isinstance(uri, str) and AWS_URI.fullmatch(uri):
+            service = AWS_URI.fullmatch(uri).group("service")  # type: ignore[union-attr]
+            result["backend"] = self.backend(
+                ("aws", uri, credentials),
+                service,
+                type=BackendType.AWS,
+                uri=uri,
+                credentials=credentials,
+                span=integration.span,
             )
         elif kind == "mock":
             result["backend"] = self.backend(("mock",), "mock", type=BackendType.MOCK, span=integration.span)
@@ -763,7 +780,8 @@ class OpenApiLowerer:
                 codes.NOT_REPRESENTED,
                 integration.child_span("type"),
                 f"integration type `{value.get('type')}` with uri `{uri}` is not carried by apic's model",
-                help="apic models http, http_proxy, mock and Lambda (aws_proxy) integrations",
+                help="apic models http, http_proxy, mock, aws (with an arn:aws:apigateway:… uri) and "
+                "Lambda (aws_proxy) integrations",
                 severity=Severity.ERROR,
             )
             return result

@@ -155,6 +155,8 @@ def extensions(doc: dict[str, Any], api: Api) -> None:
                     "vpc_link": b.vpc_link,
                     "type": b.type and b.type.value,
                     "function": b.function,
+                    "uri": b.uri,
+                    "credentials": b.credentials,
                     "timeout": b.timeout and str(b.timeout),
                     "tls_verify": b.tls_verify,
                     "k8s": b.k8s

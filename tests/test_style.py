@@ -65,3 +65,11 @@ def test_x_apic_schema_accepts_the_examples() -> None:
     assert list(validator("XOperation").iter_errors({"x-apic-timeout": 10})), (
         "the schema rejects a bare number"
     )
+
+
+def test_generated_doc_sections_are_current() -> None:
+    """docs/language.md's schema reference and docs/diagnostics.md's code table follow the code."""
+    from apic.compiler.reference import updated_docs
+
+    for path, text in updated_docs().items():
+        assert path.read_text(encoding="utf-8") == text, f"run `python -m apic.compiler.reference`: {path.name}"

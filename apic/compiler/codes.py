@@ -90,6 +90,17 @@ INVALID_EXTENSION = Code(
 )
 NOT_REPRESENTED = Code("SC025", "not-represented", W, "a construct the gateway model cannot carry")
 
+# --- TG: what a target cannot express ----------------------------------------------------
+TARGET_UNSUPPORTED = Code(
+    "TG001", "target-unsupported", E, "the target cannot express this construct; nothing is written"
+)
+TARGET_APPROXIMATION = Code(
+    "TG002", "target-approximation", W, "the target expresses this construct only approximately"
+)
+TARGET_MISSING_FIELD = Code(
+    "TG003", "target-missing-field", E, "the target needs a field the model leaves unset"
+)
+
 # --- AP: apic itself: the command line, configuration, plugins, bugs -----------------------
 INTERNAL_ERROR = Code("AP000", "internal-error", E, "apic failed; this is a bug")
 RULE_CRASHED = Code("AP001", "rule-crashed", E, "a lint rule raised an exception")

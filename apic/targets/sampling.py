@@ -1,0 +1,131 @@
+"""X-Ray sampling rules computed once from the model, for `cfn` and `xray` alike.
+
+Healthcheck exclusions come first (priorities 1-99, which apic reserves): a healthcheck is
+seen under several paths, so one rule is written per distinct form, in this order:
+- public: `/<base path><resource path>` on each custom domain that maps a stage;
+- resource: the path API Gateway matched (base path stripped);
+- upstream: the path the backend serves (what an SDK in the service sees).
+`{param}` segments become `*`. Forms that coincide are written once. Then the user's rules
+(100-9999), then the API's default as a catch-all scoped to the API's services.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from apic.compiler.model import Api, HttpMethod, Route, SamplingRule
+
+HEALTHCHECK_PRIORITY_FIRST = 1
+HEALTHCHECK_PRIORITY_LAST = 99
+DEFAULT_RULE_PRIORITY = 9000
+SDK_DEFAULT_RATE = 0.05  # X-Ray's own default: 1 request/s, then 5 %
+SDK_DEFAULT_FIXED_TARGET = 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One sampling rule in the platform's terms (rate is a fraction 0-1)."""
+
+    name: str
+    description: str
+    priority: int
+    host: str
+    method: str
+    url_path: str
+    rate: float
+    fixed_target: int
+    source: Route | SamplingRule | None = None
+
+
+def glob_path(path: str) -> str:
+    """`/book/{bookId}` -> `/book/*`: X-Ray paths are globs."""
+    return re.sub(r"\{[^}]+\}", "*", path)
+
+
+def upstream_path(route: Route) -> str:
+    return route.upstream_path if route.upstream_path is not None else route.path
+
+
+def healthcheck_forms(api: Api, route: Route) -> list[tuple[str, str, str]]:
+    """(form, host, path) for each place a healthcheck can be seen, deduplicated by path."""
+    forms: list[tuple[str, str, str]] = []
+    for domain in api.domains:
+        for mapping in domain.base_paths:
+            prefix = "/" + mapping.base_path.strip("/") if mapping.base_path.strip("/") else ""
+            forms.append(("public", domain.host, prefix + route.path))
+    forms.append(("resource", "*", route.path))
+    forms.append(("upstream", "*", upstream_path(route)))
+    seen: set[str] = set()
+    unique = []
+    for form, host, path in forms:
+        glob = glob_path(path)
+        if glob not in seen:
+            seen.add(glob)
+            unique.append((form, host, glob))
+    return unique
+
+
+def methods_of(route: Route) -> list[str]:
+    if not route.methods or HttpMethod.ANY in route.methods:
+        return ["*"]
+    return [m.value for m in route.methods]
+
+
+def healthcheck_rules(api: Api) -> list[Rule]:
+    if api.tracing is not None and not api.tracing.excludes_healthchecks:
+        return []
+    rules: list[Rule] = []
+    for route in api.routes:
+        if not route.healthcheck:
+            continue
+        for method in methods_of(route):
+            for form, host, path in healthcheck_forms(api, route):
+                rules.append(
+                    Rule(
+                        name=f"hc-{len(rules) + 1}",
+                        description=f"apic healthcheck {method} {path} ({form})",
+                        priority=min(HEALTHCHECK_PRIORITY_FIRST + len(rules), HEALTHCHECK_PRIORITY_LAST),
+                        host=host,
+                        method=method,
+                        url_path=path,
+                        rate=0.0,
+                        fixed_target=0,
+                        source=route,
+                    )
+                )
+    return rules
+
+
+def user_rules(api: Api) -> list[Rule]:
+    if api.tracing is None:
+        return []
+    return [
+        Rule(
+            name=r.name,
+            description=f"apic rule {r.name}",
+            priority=r.priority if r.priority is not None else DEFAULT_RULE_PRIORITY - 1,
+            host=r.host or "*",
+            method=r.method.value if r.method and r.method is not HttpMethod.ANY else "*",
+            url_path=r.path or "*",
+            rate=r.rate.fraction if r.rate is not None else SDK_DEFAULT_RATE,
+            fixed_target=r.fixed_target if r.fixed_target is not None else SDK_DEFAULT_FIXED_TARGET,
+            source=r,
+        )
+        for r in sorted(api.tracing.rules, key=lambda r: (r.priority or DEFAULT_RULE_PRIORITY, r.name))
+    ]
+
+
+def default_rate(api: Api) -> tuple[float, int]:
+    default = api.tracing.default if api.tracing is not None else None
+    rate = default.rate.fraction if default is not None and default.rate is not None else SDK_DEFAULT_RATE
+    fixed = (
+        default.fixed_target
+        if default is not None and default.fixed_target is not None
+        else SDK_DEFAULT_FIXED_TARGET
+    )
+    return rate, fixed
+
+
+def has_sampling(api: Api) -> bool:
+    return api.tracing is not None or any(r.healthcheck for r in api.routes)

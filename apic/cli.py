@@ -26,7 +26,7 @@ from apic.compiler.frontends.base import LoadOptions
 from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile
 from apic.compiler.suggest import did_you_mean
-from apic.targets.base import discover_targets
+from apic.targets.base import Artifact, discover_targets
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -110,7 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     compile_p = sub.add_parser("compile", help="compile to a target")
     compile_p.add_argument("file", type=Path)
     compile_p.add_argument("--target", "-t", required=True, help="a registered target (see `apic targets`)")
-    compile_p.add_argument("-o", "--output", type=Path, default=None, help="write artifacts into this folder")
+    compile_p.add_argument(
+        "-o", "--output", type=Path, default=None, help="write artifacts into this folder (default: stdout)"
+    )
+    compile_p.add_argument(
+        "--output-format",
+        default=None,
+        help="the artifact's syntax, e.g. yaml or json for cfn (default: the target's first)",
+    )
     common(compile_p)
 
     inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
@@ -118,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(inspect)
 
     sub.add_parser("targets", help="list the registered targets")
+    sub.add_parser("cfn-lint-rules", help="where apic's cfn-lint rules are, and how to run them")
     return parser
 
 
@@ -148,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         ]
         exit_code = EXIT_ERROR
-    emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
+    if files_seen >= 0:  # -1: a listing command with nothing to report
+        emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
     return exit_code
 
 
@@ -168,7 +177,13 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             print("No targets are registered yet.")
         for name, target in targets.items():
             print(f"{name:12} {target.description}")
-        return [], EXIT_OK, 0
+        return [], EXIT_OK, -1
+
+    if args.command == "cfn-lint-rules":
+        from apic.targets.cfn.lint import usage
+
+        sys.stdout.write(usage())
+        return [], EXIT_OK, -1
 
     options = LoadOptions(project_root=args.project_root, allow_remote_refs=args.allow_remote_refs)
     files = args.files if args.command in ("check", "lint") else [args.file]
@@ -228,4 +243,33 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             EXIT_ERROR,
             1,
         )
-    raise NotImplementedError("compiling is wired once a target is registered")
+    target = targets[args.target]()
+    if args.output_format is not None and args.output_format not in target.output_formats:
+        raise UsageError(
+            f"target `{target.name}` writes {' or '.join(target.output_formats)}, not `{args.output_format}`",
+            args.output_format,
+            help=did_you_mean(args.output_format, target.output_formats),
+        )
+    loaded = load(files[0], options)
+    if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        return loaded.diagnostics, EXIT_ERROR, 1
+    result = target.compile(loaded.model, args.output_format)
+    diagnostics = [*loaded.diagnostics, *result.diagnostics]
+    if any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return diagnostics, EXIT_FINDINGS, 1  # nothing is written
+    write_artifacts(result.artifacts, args.output)
+    return diagnostics, EXIT_OK, 1
+
+
+def write_artifacts(artifacts: Sequence[Artifact], folder: Path | None) -> None:
+    """To stdout when no folder is given (one artifact; several are separated by their names)."""
+    if folder is None:
+        for artifact in artifacts:
+            if len(artifacts) > 1:
+                sys.stdout.write(f"# --- {artifact.path}\n")
+            sys.stdout.write(artifact.text)
+        return
+    for artifact in artifacts:
+        destination = folder / artifact.path
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(artifact.text, encoding="utf-8")

@@ -29,10 +29,13 @@ class CompileResult:
 
 
 class Target:
+    """`output_formats` lists what `--output-format` may choose; the first is the default."""
+
     name: ClassVar[str]
     description: ClassVar[str]
+    output_formats: ClassVar[tuple[str, ...]] = ("text",)
 
-    def compile(self, model: GatewayModel) -> CompileResult:
+    def compile(self, model: GatewayModel, output_format: str | None = None) -> CompileResult:
         raise NotImplementedError
 
 

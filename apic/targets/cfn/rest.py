@@ -1,0 +1,995 @@
+"""REST APIs (`AWS::ApiGateway::*`): everything API Gateway v1 can say about one `api`.
+
+Order of emission does not matter for the output (the template sorts resources), but the
+Deployment is emitted last because its logical id carries a hash of everything it snapshots:
+a changed method gives a new Deployment id, which is the only way CloudFormation redeploys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from apic.compiler import codes
+from apic.compiler.model import (
+    Api,
+    AuthKind,
+    Authorizer,
+    AuthorizerPayload,
+    AuthorizerType,
+    Backend,
+    BackendType,
+    CorsPolicy,
+    Domain,
+    EndpointType,
+    EnvRef,
+    HttpMethod,
+    LogLevel,
+    ParamSource,
+    Route,
+    SourceKind,
+    Stage,
+    ValidationMode,
+)
+from apic.targets.cfn import common
+from apic.targets.cfn.template import Json, Template, escape_sub, get_att, ref, short_hash, sub
+from apic.targets.cfn.xray import sampling_rule_resources
+
+VALIDATOR_FLAGS = {
+    ValidationMode.PARAMS: (True, False),
+    ValidationMode.BODY: (False, True),
+    ValidationMode.FULL: (True, True),
+}
+LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
+REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
+LAMBDA_URI = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/%s/invocations"
+
+
+def resource_path_key(path: str) -> str:
+    """MethodSettings and usage-plan keys encode `/` as `~1`: `/book/{id}` -> `/~1book~1{id}`."""
+    return "/" + path.replace("/", "~1") if path != "/" else "/"
+
+
+def segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def upstream_template(path: str) -> str:
+    """API Gateway names the greedy variable `{proxy}` in the integration URI."""
+    return path.replace("+}", "}")
+
+
+class RestEmitter:
+    def __init__(self, api: Api, template: Template) -> None:
+        self.api = api
+        self.t = template
+        self.name = api.name
+        self.api_id = template.allocate(f"{api.name}:api", api.name, "Api")
+        self.snapshot: list[str] = [self.api_id]  # what the Deployment freezes
+        self.methods: list[str] = []
+        self.resource_ids: dict[str, Json] = {"/": get_att(self.api_id, "RootResourceId")}
+        self.authorizer_ids: dict[str, str] = {}
+        self.validator_ids: dict[ValidationMode, str] = {}
+        self.lambda_functions: dict[str, Backend | Authorizer] = {}
+        self.unusable_authorizers: set[str] = set()
+
+    # --- the API itself -----------------------------------------------------------------
+    def emit(self) -> None:
+        self.rest_api()
+        self.vpc_links()
+        self.authorizers()
+        for route in self.api.routes:
+            self.route(route)
+        self.cors_preflights()
+        self.gateway_responses()
+        self.lambda_permissions()
+        deployment = self.deployment()
+        stages = {s.name: self.stage(s, deployment) for s in self.api.stages}
+        self.usage_plans(stages)
+        self.domains(stages)
+        self.sampling_rules()
+        self.t.output(f"{self.api_id}Id", f"id of the REST API {self.name}", ref(self.api_id))
+
+    def rest_api(self) -> None:
+        api = self.api
+        endpoint = (api.endpoint or EndpointType.EDGE).value.upper()
+        properties: dict[str, Json] = {
+            "Name": api.name,
+            "Description": api.description,
+            "EndpointConfiguration": {"Types": [endpoint]},
+            "ApiKeySourceType": api.api_key_source.upper() if api.api_key_source else None,
+            "BinaryMediaTypes": list(api.binary_media_types) or None,
+            "DisableExecuteApiEndpoint": api.disable_execute_api_endpoint,
+            "Tags": common.tag_list(dict(api.tags) if api.tags else None),
+        }
+        if api.endpoint is EndpointType.PRIVATE:
+            # A private API without a resource policy cannot be deployed; this one admits
+            # callers that reach it at all, which only VPC endpoints can.
+            properties["Policy"] = {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "execute-api:Invoke",
+                        "Resource": "execute-api:/*",
+                    }
+                ],
+            }
+            self.t.report(
+                codes.TARGET_APPROXIMATION,
+                api,
+                "endpoint",
+                f"private API `{api.name}` gets a resource policy that admits every VPC endpoint "
+                "that can reach it",
+                help="restrict it with an aws:SourceVpce condition after deployment if other VPCs "
+                "share the endpoint",
+            )
+        self.t.add(self.api_id, "AWS::ApiGateway::RestApi", properties)
+
+    def vpc_links(self) -> None:
+        self.link_ids: dict[str, Json] = {}
+        self.link_targets: dict[str, str | None] = {}
+        for link in self.api.vpc_links:
+            if link.id is not None:
+                self.link_ids[link.name] = link.id
+                self.link_targets[link.name] = link.target if (link.version or 1) == 2 else None
+                continue
+            version = link.version or (2 if link.subnets else 1)
+            logical = self.t.allocate(f"{self.name}:vpclink:{link.name}", self.name, "VpcLink", link.name)
+            if version == 1:
+                if link.target is None:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD,
+                        link,
+                        None,
+                        f"vpc_link `{link.name}` needs `target` (an NLB ARN) or `id` for a REST API",
+                    )
+                    continue
+                self.t.add(
+                    logical,
+                    "AWS::ApiGateway::VpcLink",
+                    {"Name": f"{self.name}-{link.name}", "TargetArns": [link.target]},
+                )
+                self.link_targets[link.name] = None
+            else:
+                if not link.subnets:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD,
+                        link,
+                        None,
+                        f"vpc_link `{link.name}` (version 2) needs `subnets`",
+                    )
+                    continue
+                self.t.add(
+                    logical,
+                    "AWS::ApiGatewayV2::VpcLink",
+                    {
+                        "Name": f"{self.name}-{link.name}",
+                        "SubnetIds": list(link.subnets),
+                        "SecurityGroupIds": list(link.security_groups) or None,
+                    },
+                )
+                self.link_targets[link.name] = link.target
+            self.link_ids[link.name] = ref(logical)
+
+    # --- authorizers and validators -----------------------------------------------------
+    def authorizers(self) -> None:
+        for a in self.api.authorizers:
+            if a.type in (AuthorizerType.IAM,):
+                continue
+            if a.type not in (AuthorizerType.LAMBDA, AuthorizerType.COGNITO):
+                self.unusable_authorizers.add(a.name)
+                if any(self.uses(route, a.name) for route in self.api.routes):
+                    self.t.report(
+                        codes.TARGET_UNSUPPORTED,
+                        a,
+                        "type",
+                        f"authorizer `{a.name}` is `{a.type.value}`: REST APIs enforce only Lambda, "
+                        "Cognito and IAM authorization",
+                        help="use a Lambda authorizer that checks this scheme, or `kind = http` for JWT",
+                    )
+                continue
+            logical = self.t.allocate(f"{self.name}:authorizer:{a.name}", self.name, "Authorizer", a.name)
+            properties: dict[str, Json] = {"RestApiId": ref(self.api_id), "Name": a.name}
+            if a.type is AuthorizerType.COGNITO:
+                pool = cognito_pool_arn(a.issuer)
+                if pool is None:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD,
+                        a,
+                        "issuer",
+                        f"authorizer `{a.name}` needs `issuer` = the user pool URL "
+                        "(https://cognito-idp.REGION.amazonaws.com/POOL_ID), got `{a.issuer}`",
+                    )
+                    continue
+                properties |= {
+                    "Type": "COGNITO_USER_POOLS",
+                    "ProviderARNs": [pool],
+                    "IdentitySource": identity_source(a) or "method.request.header.Authorization",
+                }
+            else:
+                if a.function is None:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD, a, None, f"Lambda authorizer `{a.name}` needs `function`"
+                    )
+                    continue
+                token = a.payload is not AuthorizerPayload.REQUEST
+                properties |= {
+                    "Type": "TOKEN" if token else "REQUEST",
+                    "AuthorizerUri": sub(LAMBDA_URI % escape_sub(common.stage_variables_in(a.function))),
+                    "IdentitySource": identity_source(a)
+                    or ("method.request.header.Authorization" if token else None),
+                    "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds) if a.ttl else None,
+                }
+                self.lambda_functions.setdefault(a.function, a)
+            self.t.add(logical, "AWS::ApiGateway::Authorizer", properties)
+            self.authorizer_ids[a.name] = logical
+            self.snapshot.append(logical)
+
+    @staticmethod
+    def uses(route: Route, authorizer: str) -> bool:
+        return any(r.authorizer == authorizer for alternative in route.auth for r in alternative)
+
+    def validator(self, mode: ValidationMode) -> str | None:
+        if mode is ValidationMode.NONE:
+            return None
+        if mode not in self.validator_ids:
+            parameters, body = VALIDATOR_FLAGS[mode]
+            logical = self.t.allocate(
+                f"{self.name}:validator:{mode.value}", self.name, "Validator", mode.value
+            )
+            self.t.add(
+                logical,
+                "AWS::ApiGateway::RequestValidator",
+                {
+                    "RestApiId": ref(self.api_id),
+                    "Name": f"{self.name}-{mode.value}",
+                    "ValidateRequestParameters": parameters,
+                    "ValidateRequestBody": body,
+                },
+            )
+            self.validator_ids[mode] = logical
+            self.snapshot.append(logical)
+        return self.validator_ids[mode]
+
+    # --- routes -------------------------------------------------------------------------
+    def resource(self, path: str) -> Json:
+        if path in self.resource_ids:
+            return self.resource_ids[path]
+        parts = segments(path)
+        parent = "/" + "/".join(parts[:-1]) if len(parts) > 1 else "/"
+        parent_id = self.resource(parent)
+        logical = self.t.allocate(f"{self.name}:resource:{path}", self.name, "Resource", path)
+        self.t.add(
+            logical,
+            "AWS::ApiGateway::Resource",
+            {"RestApiId": ref(self.api_id), "ParentId": parent_id, "PathPart": parts[-1]},
+        )
+        self.snapshot.append(logical)
+        self.resource_ids[path] = ref(logical)
+        return self.resource_ids[path]
+
+    def route(self, route: Route) -> None:
+        auth = self.method_auth(route)
+        integration = self.integration(route)
+        if auth is None or integration is None:
+            return
+        parameters = self.request_parameters(route)
+        for method in route.methods:
+            logical = self.t.allocate(
+                f"{self.name}:method:{method.value} {route.path}",
+                self.name,
+                "Method",
+                route.path if route.path != "/" else "Root",
+                method.value,
+            )
+            body = integration(method)
+            properties: dict[str, Json] = {
+                "RestApiId": ref(self.api_id),
+                "ResourceId": self.resource(route.path),
+                "HttpMethod": method.value,
+                **auth,
+                "OperationName": route.operation_id,
+                "RequestParameters": parameters or None,
+                "RequestValidatorId": ref(v)
+                if route.validate and (v := self.validator(route.validate))
+                else None,
+                "Integration": body,
+                "MethodResponses": method_responses(body),
+            }
+            if route.validate in (ValidationMode.BODY, ValidationMode.FULL):
+                self.t.report(
+                    codes.TARGET_APPROXIMATION,
+                    route,
+                    "validate",
+                    f"`validate = {route.validate.value}` on {route.label}: the model carries no "
+                    "request body schema, so API Gateway checks only that a body model applies",
+                    help="body validation needs a request model (a JSON Schema) that apic does not "
+                    "carry yet; parameters are validated",
+                )
+            self.t.add(logical, "AWS::ApiGateway::Method", properties)
+            self.methods.append(logical)
+            self.snapshot.append(logical)
+
+    def method_auth(self, route: Route) -> dict[str, Json] | None:
+        if len(route.auth) > 1:
+            self.t.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "auth",
+                f"{route.label} accepts alternatives ("
+                + " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
+                + "): a REST API method takes exactly one set of requirements",
+                help="split the route, or use one Lambda authorizer that accepts every alternative",
+            )
+            return None
+        requirements = [r for alt in route.auth for r in alt if r.kind is not AuthKind.NONE]
+        result: dict[str, Json] = {"AuthorizationType": "NONE"}
+        if any(r.kind is AuthKind.API_KEY for r in requirements):
+            result["ApiKeyRequired"] = True
+        others = [r for r in requirements if r.kind is not AuthKind.API_KEY]
+        if len(others) > 1:
+            self.t.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "auth",
+                f"{route.label} requires "
+                + " and ".join(str(r) for r in others)
+                + ": a REST API method has one authorization type (an API key may be added)",
+            )
+            return None
+        if not others:
+            return result
+        requirement = others[0]
+        if requirement.kind is AuthKind.IAM:
+            result["AuthorizationType"] = "AWS_IAM"
+            return result
+        authorizer = next((a for a in self.api.authorizers if a.name == requirement.authorizer), None)
+        if authorizer is None or authorizer.name in self.unusable_authorizers:
+            return None  # reported on the authorizer (or by the binder when it is unknown)
+        if authorizer.type is AuthorizerType.IAM:
+            result["AuthorizationType"] = "AWS_IAM"
+            return result
+        if authorizer.name not in self.authorizer_ids:
+            return None  # its own diagnostic says what is missing
+        result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
+        if authorizer.type is AuthorizerType.COGNITO:
+            result["AuthorizationType"] = "COGNITO_USER_POOLS"
+            scopes = requirement.scopes or authorizer.scopes
+            if scopes:
+                result["AuthorizationScopes"] = list(scopes)
+        else:
+            result["AuthorizationType"] = "CUSTOM"
+        return result
+
+    def request_parameters(self, route: Route) -> dict[str, bool]:
+        """Declared parameters, plus every parameter a mapping or cache key reads: API
+        Gateway rejects a mapping from a parameter the method does not declare."""
+        declared: dict[str, bool] = {}
+        for part in segments(route.path):
+            if part.startswith("{"):
+                declared[f"method.request.path.{part.strip('{}').rstrip('+')}"] = True
+        for p in route.query_params:
+            declared[f"method.request.querystring.{p.name}"] = bool(p.required)
+        for p in route.header_params:
+            declared[f"method.request.header.{p.name}"] = bool(p.required)
+        used: list[ParamSource] = [f.source for f in route.forward]
+        if route.cache is not None:
+            used.extend(route.cache.keys)
+        for source in used:
+            if source.kind in (SourceKind.QUERY, SourceKind.HEADER):
+                declared.setdefault(common.rest_source(source), False)
+        return dict(sorted(declared.items()))
+
+    def integration(self, route: Route):  # type: ignore[no-untyped-def]
+        """A function of the method giving the Integration property, or None (reported)."""
+        backend = self.api.backend(route.backend)
+        if backend is None:
+            self.t.report(
+                codes.TARGET_MISSING_FIELD,
+                route,
+                "backend",
+                f"{route.label} has no backend: an API Gateway method needs an integration",
+                help="set `backend` on the route, its group or the api's defaults",
+            )
+            return None
+        timeout = route.timeout or backend.timeout
+        base: dict[str, Json] = {
+            "TimeoutInMillis": int(timeout.milliseconds) if timeout else None,
+            "CacheKeyParameters": [common.rest_source(k) for k in route.cache.keys]
+            if route.cache and route.cache.keys
+            else None,
+        }
+        mappings = {
+            f"integration.request.{REQUEST_LOCATIONS[f.location]}.{f.name}": common.rest_source(f.source)
+            for f in route.forward
+        }
+        kind = backend.type
+        if kind is BackendType.LAMBDA:
+            if backend.function is None:
+                self.t.report(
+                    codes.TARGET_MISSING_FIELD,
+                    backend,
+                    None,
+                    f"Lambda backend `{backend.name}` needs `function`",
+                )
+                return None
+            if backend.credentials is None:
+                self.lambda_functions.setdefault(backend.function, backend)
+            uri = sub(LAMBDA_URI % escape_sub(common.stage_variables_in(backend.function)))
+            return lambda method: {
+                **base,
+                "Type": "AWS_PROXY",
+                "IntegrationHttpMethod": "POST",
+                "Uri": uri,
+                "Credentials": backend.credentials,
+            }
+        if kind is BackendType.MOCK:
+            request = common.templates(route.request_templates) or {"application/json": '{"statusCode": 200}'}
+            responses = self.integration_responses(route) or [{"StatusCode": "200"}]
+            return lambda method: {
+                **base,
+                "TimeoutInMillis": None,
+                "Type": "MOCK",
+                "RequestTemplates": request,
+                "IntegrationResponses": responses,
+            }
+        if kind is BackendType.AWS:
+            if backend.uri is None:
+                self.t.report(
+                    codes.TARGET_MISSING_FIELD, backend, None, f"AWS backend `{backend.name}` needs `uri`"
+                )
+                return None
+            return lambda method: {
+                **base,
+                "Type": "AWS",
+                "IntegrationHttpMethod": (route.upstream_method or _concrete(method, HttpMethod.POST)).value,
+                "Uri": common.stage_variables_in(backend.uri),
+                "Credentials": backend.credentials,
+                "RequestParameters": mappings or None,
+                "RequestTemplates": common.templates(route.request_templates),
+                "PassthroughBehavior": "WHEN_NO_TEMPLATES" if route.request_templates else None,
+                "IntegrationResponses": self.integration_responses(route) or [{"StatusCode": "200"}],
+            }
+        if backend.url is None:
+            self.t.report(
+                codes.TARGET_MISSING_FIELD,
+                backend,
+                None,
+                f"backend `{backend.name}` needs `url` for an HTTP integration",
+            )
+            return None
+        if backend.tls_verify is False:
+            self.t.report(
+                codes.TARGET_APPROXIMATION,
+                backend,
+                "tls_verify",
+                f"backend `{backend.name}`: REST integrations always verify the backend's "
+                "certificate in CloudFormation; `tls_verify = false` is not carried",
+                help="give the backend a publicly trusted certificate, or import the API from OpenAPI "
+                "with tlsConfig.insecureSkipVerification",
+            )
+        upstream = upstream_template(route.upstream_path if route.upstream_path is not None else route.path)
+        uri = common.stage_variables_in(backend.url.rstrip("/") + upstream)
+        for part in segments(upstream):
+            if part.startswith("{") and part.endswith("}"):
+                name = part.strip("{}")
+                mappings.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
+        proxy = kind is not BackendType.HTTP
+        if not proxy:
+            for p in route.query_params:
+                mappings.setdefault(
+                    f"integration.request.querystring.{p.name}", f"method.request.querystring.{p.name}"
+                )
+            for p in route.header_params:
+                mappings.setdefault(f"integration.request.header.{p.name}", f"method.request.header.{p.name}")
+        connection: dict[str, Json] = {}
+        if backend.vpc_link is not None and backend.vpc_link in self.link_ids:
+            connection = {
+                "ConnectionType": "VPC_LINK",
+                "ConnectionId": self.link_ids[backend.vpc_link],
+                "IntegrationTarget": self.link_targets.get(backend.vpc_link),
+            }
+        if proxy and (route.request_templates or route.responses):
+            self.t.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                None,
+                f"{route.label}: mapping templates and integration responses need a non-proxy "
+                f"integration, but backend `{backend.name}` is a proxy",
+                help=f"set `type = http` on backend `{backend.name}`",
+            )
+            return None
+        return lambda method: {
+            **base,
+            **connection,
+            "Type": "HTTP_PROXY" if proxy else "HTTP",
+            "IntegrationHttpMethod": (route.upstream_method or method).value,
+            "Uri": uri,
+            "RequestParameters": dict(sorted(mappings.items())) or None,
+            "RequestTemplates": common.templates(route.request_templates),
+            "PassthroughBehavior": "WHEN_NO_TEMPLATES" if route.request_templates else None,
+            "IntegrationResponses": None
+            if proxy
+            else (self.integration_responses(route) or [{"StatusCode": "200"}]),
+        }
+
+    def integration_responses(self, route: Route) -> list[dict[str, Json]]:
+        responses = []
+        for r in route.responses:
+            entry: dict[str, Json] = {"StatusCode": str(r.status or 200)}
+            if r.selection != "default":
+                entry["SelectionPattern"] = r.selection
+            if r.headers:
+                entry["ResponseParameters"] = {
+                    f"method.response.header.{k}": common.rest_source(v) for k, v in sorted(r.headers.items())
+                }
+            if r.templates:
+                entry["ResponseTemplates"] = common.templates(r.templates)
+            responses.append(entry)
+        return responses
+
+    # --- CORS ---------------------------------------------------------------------------
+    def cors_policy(self, route: Route) -> CorsPolicy | None:
+        if route.cors is False:
+            return None
+        if isinstance(route.cors, str):
+            return next((c for c in self.api.cors if c.name == route.cors), None)
+        return next((c for c in self.api.cors if c.name is None), None)
+
+    def cors_preflights(self) -> None:
+        """REST APIs answer CORS preflights only through an OPTIONS method: a MOCK per path."""
+        by_path: dict[str, tuple[CorsPolicy, list[Route]]] = {}
+        for route in self.api.routes:
+            policy = self.cors_policy(route)
+            if policy is None or not route.methods:
+                continue
+            if HttpMethod.OPTIONS in route.methods or HttpMethod.ANY in route.methods:
+                continue
+            current = by_path.get(route.path)
+            if current is not None and current[0] != policy:
+                self.t.report(
+                    codes.TARGET_UNSUPPORTED,
+                    route,
+                    "cors",
+                    f"{route.label} uses another CORS policy than a route on the same path: "
+                    "a REST resource answers one preflight",
+                )
+                continue
+            by_path.setdefault(route.path, (policy, []))[1].append(route)
+        for path, (policy, routes) in sorted(by_path.items()):
+            methods = sorted({m.value for r in routes for m in r.methods} | {"OPTIONS"})
+            headers = {
+                "Access-Control-Allow-Origin": ",".join(policy.allow_origins) or "*",
+                "Access-Control-Allow-Methods": ",".join(policy.allow_methods or methods),
+                "Access-Control-Allow-Headers": ",".join(policy.allow_headers)
+                or "Content-Type,Authorization,X-Api-Key",
+            }
+            if policy.expose_headers:
+                headers["Access-Control-Expose-Headers"] = ",".join(policy.expose_headers)
+            if policy.allow_credentials:
+                headers["Access-Control-Allow-Credentials"] = "true"
+            if policy.max_age is not None:
+                headers["Access-Control-Max-Age"] = str(common.seconds(policy.max_age.seconds))
+            if len(policy.allow_origins) > 1:
+                self.t.report(
+                    codes.TARGET_APPROXIMATION,
+                    policy,
+                    "allow_origins",
+                    "a REST preflight answers one Access-Control-Allow-Origin value; the origins "
+                    f"`{', '.join(policy.allow_origins)}` are sent as one list, which browsers reject",
+                    help="allow one origin, or echo the caller's origin from a Lambda backend",
+                )
+            logical = self.t.allocate(
+                f"{self.name}:method:OPTIONS {path}",
+                self.name,
+                "Method",
+                path if path != "/" else "Root",
+                "OPTIONS",
+            )
+            self.t.add(
+                logical,
+                "AWS::ApiGateway::Method",
+                {
+                    "RestApiId": ref(self.api_id),
+                    "ResourceId": self.resource(path),
+                    "HttpMethod": "OPTIONS",
+                    "AuthorizationType": "NONE",
+                    "Integration": {
+                        "Type": "MOCK",
+                        "RequestTemplates": {"application/json": '{"statusCode": 200}'},
+                        "IntegrationResponses": [
+                            {
+                                "StatusCode": "204",
+                                "ResponseParameters": {
+                                    f"method.response.header.{k}": f"'{v}'"
+                                    for k, v in sorted(headers.items())
+                                },
+                            }
+                        ],
+                    },
+                    "MethodResponses": [
+                        {
+                            "StatusCode": "204",
+                            "ResponseParameters": {
+                                f"method.response.header.{k}": True for k in sorted(headers)
+                            },
+                        }
+                    ],
+                },
+            )
+            self.methods.append(logical)
+            self.snapshot.append(logical)
+
+    # --- gateway responses, permissions --------------------------------------------------
+    def gateway_responses(self) -> None:
+        for response in self.api.gateway_responses:
+            logical = self.t.allocate(
+                f"{self.name}:gatewayresponse:{response.type}", self.name, "Response", response.type
+            )
+            self.t.add(
+                logical,
+                "AWS::ApiGateway::GatewayResponse",
+                {
+                    "RestApiId": ref(self.api_id),
+                    "ResponseType": response.type,
+                    "StatusCode": str(response.status) if response.status is not None else None,
+                    "ResponseParameters": {
+                        f"gatewayresponse.header.{k}": common.rest_source(v)
+                        for k, v in sorted(response.headers.items())
+                    }
+                    if response.headers
+                    else None,
+                    "ResponseTemplates": common.templates(response.templates),
+                },
+            )
+            self.snapshot.append(logical)
+
+    def lambda_permissions(self) -> None:
+        for function, owner in sorted(self.lambda_functions.items()):
+            if "${" in function:
+                self.t.report(
+                    codes.TARGET_APPROXIMATION,
+                    owner,
+                    "function",
+                    f"`{function}` names its function through a stage variable, so apic cannot grant "
+                    "API Gateway the permission to invoke it",
+                    help="add an AWS::Lambda::Permission for each function the variable can name",
+                )
+                continue
+            logical = self.t.allocate(
+                f"{self.name}:permission:{function}",
+                self.name,
+                "Invoke",
+                function.rsplit(":", 1)[-1],
+            )
+            self.t.add(
+                logical,
+                "AWS::Lambda::Permission",
+                {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": function,
+                    "Principal": "apigateway.amazonaws.com",
+                    "SourceArn": sub(
+                        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*"
+                        % self.api_id
+                    ),
+                },
+            )
+
+    # --- deployment and stages ----------------------------------------------------------
+    def deployment(self) -> str | None:
+        if not self.api.stages:
+            return None
+        if not self.api.routes:
+            self.t.report(
+                codes.TARGET_MISSING_FIELD,
+                self.api,
+                None,
+                f"api `{self.name}` has stages but no routes: API Gateway refuses to deploy a REST "
+                "API without methods",
+            )
+            return None
+        if not self.methods:
+            return None  # every route failed, and each says why
+        frozen = json.dumps({k: self.t.resources[k] for k in sorted(set(self.snapshot))}, sort_keys=True)
+        logical = self.t.allocate(
+            f"{self.name}:deployment", self.name, "Deployment", short_hash(frozen, length=10)
+        )
+        self.t.add(
+            logical,
+            "AWS::ApiGateway::Deployment",
+            {"RestApiId": ref(self.api_id), "Description": f"{self.name} (apic)"},
+            depends_on=self.methods,
+        )
+        return logical
+
+    def stage(self, stage: Stage, deployment: str | None) -> str:
+        logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
+        if deployment is None:
+            return logical
+        settings = list(self.method_settings(stage))
+        properties: dict[str, Json] = {
+            "RestApiId": ref(self.api_id),
+            "DeploymentId": ref(deployment),
+            "StageName": stage.name,
+            "Variables": dict(sorted(stage.variables.items())) if stage.variables else None,
+            "TracingEnabled": stage.tracing,
+            "MethodSettings": settings or None,
+            "Tags": common.tag_list(dict(stage.tags) if stage.tags else None),
+        }
+        if stage.cache is not None:
+            properties["CacheClusterEnabled"] = True
+            if stage.cache.size is not None:
+                properties["CacheClusterSize"] = format_size(stage.cache.size.gigabytes)
+        if stage.canary is not None:
+            canary = stage.canary
+            properties["CanarySetting"] = {
+                k: v
+                for k, v in {
+                    "PercentTraffic": canary.percent.value if canary.percent else None,
+                    "StageVariableOverrides": dict(sorted(canary.variables.items()))
+                    if canary.variables
+                    else None,
+                    "UseStageCache": canary.use_stage_cache,
+                }.items()
+                if v is not None
+            }
+        if stage.access_log is not None:
+            log = stage.access_log
+            properties["AccessLogSetting"] = {
+                "DestinationArn": log.destination,
+                "Format": common.access_log_format(log.format, log.custom),
+            }
+        self.t.add(logical, "AWS::ApiGateway::Stage", properties)
+        self.t.output(
+            f"{logical}Url",
+            f"invoke URL of stage {stage.name}",
+            sub("https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (self.api_id, stage.name)),
+        )
+        return logical
+
+    def method_settings(self, stage: Stage) -> Iterator[dict[str, Json]]:
+        every: dict[str, Json] = {}
+        if stage.throttle is not None:
+            if stage.throttle.rate is not None:
+                every["ThrottlingRateLimit"] = common.per_second(stage.throttle.rate)
+            if stage.throttle.burst is not None:
+                every["ThrottlingBurstLimit"] = stage.throttle.burst
+        if stage.logging is not None:
+            every["LoggingLevel"] = LOG_LEVELS[stage.logging]
+        if stage.metrics is not None:
+            every["MetricsEnabled"] = stage.metrics
+        cached_routes = [r for r in self.api.routes if r.cache is not None]
+        if stage.cache is not None and not cached_routes:
+            every["CachingEnabled"] = True
+            if stage.cache.ttl is not None:
+                every["CacheTtlInSeconds"] = common.seconds(stage.cache.ttl.seconds)
+            if stage.cache.encrypted is not None:
+                every["CacheDataEncrypted"] = stage.cache.encrypted
+        if every:
+            yield {"ResourcePath": "/*", "HttpMethod": "*", **every}
+        for route in self.api.routes:
+            settings: dict[str, Json] = {}
+            if route.cache is not None:
+                ttl = route.cache.ttl or (stage.cache.ttl if stage.cache else None)
+                encrypted = route.cache.encrypted
+                if encrypted is None and stage.cache is not None:
+                    encrypted = stage.cache.encrypted
+                settings |= {"CachingEnabled": True}
+                if ttl is not None:
+                    settings["CacheTtlInSeconds"] = common.seconds(ttl.seconds)
+                if encrypted is not None:
+                    settings["CacheDataEncrypted"] = encrypted
+            if route.throttle is not None:
+                if route.throttle.rate is not None:
+                    settings["ThrottlingRateLimit"] = common.per_second(route.throttle.rate)
+                if route.throttle.burst is not None:
+                    settings["ThrottlingBurstLimit"] = route.throttle.burst
+            if not settings:
+                continue
+            for method in route.methods:
+                yield {
+                    "ResourcePath": resource_path_key(route.path),
+                    "HttpMethod": method.value if method is not HttpMethod.ANY else "*",
+                    **settings,
+                }
+
+    # --- usage plans and keys -----------------------------------------------------------
+    def usage_plans(self, stages: dict[str, str]) -> None:
+        plan_ids: dict[str, str] = {}
+        for plan in self.api.usage_plans:
+            logical = self.t.allocate(f"{self.name}:plan:{plan.name}", self.name, "Plan", plan.name)
+            api_stages = []
+            for stage_name in plan.stages:
+                if stage_name not in stages or self.t.resources.get(stages[stage_name]) is None:
+                    continue  # an unknown stage is the binder's or a lint rule's to report
+                entry: dict[str, Json] = {"ApiId": ref(self.api_id), "Stage": ref(stages[stage_name])}
+                throttles = {
+                    f"{m.path}/{m.method.value}": {
+                        k: v
+                        for k, v in {
+                            "RateLimit": common.per_second(m.rate) if m.rate else None,
+                            "BurstLimit": m.burst,
+                        }.items()
+                        if v is not None
+                    }
+                    for m in plan.method_throttles
+                }
+                if throttles:
+                    entry["Throttle"] = dict(sorted(throttles.items()))
+                api_stages.append(entry)
+            properties: dict[str, Json] = {
+                "UsagePlanName": f"{self.name}-{plan.name}",
+                "ApiStages": api_stages or None,
+            }
+            if plan.throttle is not None:
+                properties["Throttle"] = {
+                    k: v
+                    for k, v in {
+                        "RateLimit": common.per_second(plan.throttle.rate) if plan.throttle.rate else None,
+                        "BurstLimit": plan.throttle.burst,
+                    }.items()
+                    if v is not None
+                }
+            if plan.quota is not None:
+                period = common.QUOTA_PERIODS.get(plan.quota.per)
+                if period is None:
+                    self.t.report(
+                        codes.TARGET_UNSUPPORTED,
+                        plan,
+                        "quota",
+                        f"quota `{plan.quota}`: usage plan quotas count per day, week or month",
+                    )
+                else:
+                    properties["Quota"] = {"Limit": int(plan.quota.amount), "Period": period}
+            self.t.add(logical, "AWS::ApiGateway::UsagePlan", properties)
+            plan_ids[plan.name] = logical
+        for consumer in self.api.consumers:
+            key = self.t.allocate(f"{self.name}:key:{consumer.name}", self.name, "Key", consumer.name)
+            value: Json = None
+            if isinstance(consumer.api_key, EnvRef):
+                value = ref(
+                    self.t.parameter(
+                        f"{consumer.api_key.name}",
+                        f"API key of consumer {consumer.name} (from ${consumer.api_key.name})",
+                        no_echo=True,
+                    )
+                )
+            elif isinstance(consumer.api_key, str):
+                value = consumer.api_key
+            self.t.add(
+                key,
+                "AWS::ApiGateway::ApiKey",
+                {
+                    "Name": f"{self.name}-{consumer.name}",
+                    "Enabled": consumer.enabled if consumer.enabled is not None else True,
+                    "Value": value,
+                },
+            )
+            self.t.output(f"{key}Id", f"API key id of consumer {consumer.name}", ref(key))
+            if consumer.plan in plan_ids:
+                link = self.t.allocate(
+                    f"{self.name}:plankey:{consumer.name}", self.name, "PlanKey", consumer.name
+                )
+                self.t.add(
+                    link,
+                    "AWS::ApiGateway::UsagePlanKey",
+                    {"KeyId": ref(key), "KeyType": "API_KEY", "UsagePlanId": ref(plan_ids[consumer.plan])},
+                )
+
+    # --- domains ------------------------------------------------------------------------
+    def domains(self, stages: dict[str, str]) -> None:
+        for domain in self.api.domains:
+            self.domain(domain, stages)
+
+    def domain(self, domain: Domain, stages: dict[str, str]) -> None:
+        logical = self.t.allocate(f"domain:{domain.host}", "Domain", domain.host)
+        edge = (domain.endpoint or EndpointType.REGIONAL) is EndpointType.EDGE
+        if domain.endpoint is EndpointType.PRIVATE:
+            self.t.report(
+                codes.TARGET_UNSUPPORTED,
+                domain,
+                "endpoint",
+                f"domain `{domain.host}`: private custom domains are not emitted by apic yet",
+            )
+            return
+        properties: dict[str, Json] = {
+            "DomainName": domain.host,
+            "EndpointConfiguration": {"Types": ["EDGE" if edge else "REGIONAL"]},
+            "CertificateArn" if edge else "RegionalCertificateArn": domain.certificate,
+            "SecurityPolicy": domain.tls_policy,
+        }
+        if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
+            properties["EndpointAccessMode"] = "STRICT"
+        if domain.mtls_truststore is not None:
+            if edge:
+                self.t.report(
+                    codes.TARGET_UNSUPPORTED,
+                    domain,
+                    "mtls",
+                    f"domain `{domain.host}`: mutual TLS needs a regional custom domain, not edge",
+                    help="set `endpoint = regional` on the domain",
+                )
+                return
+            properties["MutualTlsAuthentication"] = {"TruststoreUri": domain.mtls_truststore}
+        self.t.add(logical, "AWS::ApiGateway::DomainName", properties)
+        target = get_att(logical, "DistributionDomainName" if edge else "RegionalDomainName")
+        self.t.output(f"{logical}Target", f"DNS target of {domain.host}", target)
+        for mapping in domain.base_paths:
+            if mapping.stage not in stages or stages[mapping.stage] not in self.t.resources:
+                continue
+            path = mapping.base_path.strip("/")
+            mapping_id = self.t.allocate(
+                f"{self.name}:mapping:{domain.host}:{path}", self.name, "Mapping", domain.host, path or "Root"
+            )
+            self.t.add(
+                mapping_id,
+                "AWS::ApiGateway::BasePathMapping",
+                {
+                    "DomainName": ref(logical),
+                    "RestApiId": ref(self.api_id),
+                    "Stage": ref(stages[mapping.stage]),
+                    "BasePath": path or None,
+                },
+            )
+        if domain.route53 is not None:
+            zone_id: Json = common.EDGE_HOSTED_ZONE_ID if edge else get_att(logical, "RegionalHostedZoneId")
+            kinds = ["A", "AAAA"] if domain.route53.ipv6 else ["A"]
+            for kind in kinds:
+                record = self.t.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
+                self.t.add(
+                    record,
+                    "AWS::Route53::RecordSet",
+                    {
+                        **common.hosted_zone(domain.route53.zone, domain.route53.zone_id),
+                        "Name": domain.host,
+                        "Type": kind,
+                        "AliasTarget": {
+                            "DNSName": target,
+                            "HostedZoneId": zone_id,
+                            "EvaluateTargetHealth": False,
+                        },
+                    },
+                )
+
+    # --- tracing ------------------------------------------------------------------------
+    def sampling_rules(self) -> None:
+        traced = [s for s in self.api.stages if s.tracing]
+        sampling_rule_resources(self.t, self.api, traced)
+
+
+def _concrete(method: HttpMethod, fallback: HttpMethod) -> HttpMethod:
+    return fallback if method is HttpMethod.ANY else method
+
+
+def cognito_pool_arn(issuer: str | None) -> Json:
+    match = re.fullmatch(r"https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+)/?", issuer or "")
+    if match is None:
+        return None
+    return sub(
+        "arn:${AWS::Partition}:cognito-idp:%s:${AWS::AccountId}:userpool/%s"
+        % (match.group(1), match.group(2))
+    )
+
+
+def identity_source(a: Authorizer) -> str | None:
+    return ",".join(common.rest_source(s) for s in a.identity_source) or None
+
+
+def method_responses(integration: dict[str, Json]) -> list[dict[str, Json]] | None:
+    responses = integration.get("IntegrationResponses")
+    if not responses:
+        return None
+    result: dict[str, dict[str, Json]] = {}
+    for r in responses:
+        entry = result.setdefault(r["StatusCode"], {"StatusCode": r["StatusCode"]})
+        for key in r.get("ResponseParameters", {}):
+            entry.setdefault("ResponseParameters", {})[key] = True
+    return [result[k] for k in sorted(result)]
+
+
+def format_size(gigabytes: float) -> str:
+    return str(int(gigabytes)) if float(gigabytes).is_integer() else str(gigabytes)

@@ -1,0 +1,636 @@
+"""HTTP and WebSocket APIs (`AWS::ApiGatewayV2::*`).
+
+HTTP APIs lack much of what REST APIs have (targets.md, fact 2): every such construct in the
+model is reported as `target-unsupported` on its own span, so nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import json
+
+from apic.compiler import codes
+from apic.compiler.model import (
+    Api,
+    ApiKind,
+    AuthKind,
+    AuthorizerType,
+    BackendType,
+    EndpointType,
+    HttpMethod,
+    LogLevel,
+    Route,
+    SourceKind,
+    Stage,
+)
+from apic.targets.cfn import common
+from apic.targets.cfn.template import Json, Template, get_att, ref, short_hash, sub
+
+HTTP_TIMEOUT_MAX_MS = 30_000
+V2_LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
+V2_LOCATIONS = {SourceKind.HEADER: "header", SourceKind.QUERY: "querystring", SourceKind.PATH: "path"}
+
+
+class V2Emitter:
+    def __init__(self, api: Api, template: Template) -> None:
+        self.api = api
+        self.t = template
+        self.name = api.name
+        self.http = api.kind is ApiKind.HTTP
+        self.api_id = template.allocate(f"{api.name}:api", api.name, "Api")
+        self.routes: list[str] = []
+        self.snapshot: list[str] = []
+        self.authorizer_ids: dict[str, str] = {}
+        self.integration_ids: dict[str, str] = {}
+        self.link_ids: dict[str, Json] = {}
+
+    def unsupported(self, node: object, field: str | None, message: str, help: str | None = None) -> None:
+        self.t.report(codes.TARGET_UNSUPPORTED, node, field, message, help=help)  # type: ignore[arg-type]
+
+    def emit(self) -> None:
+        self.check_rest_only()
+        self.v2_api()
+        self.vpc_links()
+        self.authorizers()
+        for route in self.api.routes:
+            self.route(route)
+        deployment = self.deployment()
+        stages = {s.name: self.stage(s, deployment) for s in self.api.stages}
+        self.domains(stages)
+        self.t.output(
+            f"{self.api_id}Id", f"id of the {self.api.kind.value} API {self.name}", ref(self.api_id)
+        )
+
+    def kind_name(self) -> str:
+        return "HTTP APIs" if self.http else "WebSocket APIs"
+
+    def check_rest_only(self) -> None:
+        api, kind = self.api, self.kind_name()
+        if api.endpoint in (EndpointType.EDGE, EndpointType.PRIVATE):
+            self.unsupported(
+                api, "endpoint", f"{kind} have only regional endpoints, not `{api.endpoint.value}`"
+            )
+        if api.binary_media_types:
+            self.unsupported(api, "binary_media_types", f"{kind} take no binary media types")
+        if api.api_key_source is not None:
+            self.unsupported(api, "api_key_source", f"{kind} take no API key source")
+        for plan in api.usage_plans:
+            self.unsupported(plan, None, f"usage plan `{plan.name}`: {kind} have no usage plans")
+        for consumer in api.consumers:
+            self.unsupported(consumer, None, f"consumer `{consumer.name}`: {kind} have no API keys")
+        for response in api.gateway_responses:
+            self.unsupported(response, None, f"gateway response `{response.type}`: {kind} have none")
+        for stage in api.stages:
+            for field, what in (("tracing", "X-Ray tracing"), ("cache", "caching"), ("canary", "canary")):
+                if getattr(stage, field) not in (None, False):
+                    self.unsupported(stage, field, f"stage `{stage.name}`: {kind} have no {what}")
+        if self.http and any(c.name is None for c in api.cors):
+            for route in api.routes:
+                if route.cors is False:
+                    self.unsupported(
+                        route,
+                        "cors",
+                        f"{route.label} turns CORS off, but an HTTP API's CORS configuration covers "
+                        "every route",
+                    )
+        named = [c for c in api.cors if c.name is not None]
+        for policy in named:
+            if any(r.cors == policy.name for r in api.routes):
+                self.unsupported(
+                    policy,
+                    None,
+                    f"CORS policy `{policy.name}`: an HTTP API has one CORS configuration for all routes",
+                    help="use the api-wide `cors` block",
+                )
+        if not self.http:
+            for policy in api.cors:
+                self.unsupported(policy, None, "WebSocket APIs have no CORS configuration")
+        if api.tracing is not None:
+            self.unsupported(api.tracing, None, f"{kind} do not send traces to X-Ray")
+
+    def v2_api(self) -> None:
+        api = self.api
+        properties: dict[str, Json] = {
+            "Name": api.name,
+            "ProtocolType": "HTTP" if self.http else "WEBSOCKET",
+            "Description": api.description,
+            "DisableExecuteApiEndpoint": api.disable_execute_api_endpoint,
+            "Tags": common.tag_map(dict(api.tags) if api.tags else None),
+        }
+        if not self.http:
+            properties["RouteSelectionExpression"] = api.route_selection or "$request.body.action"
+            if any(r.kind is AuthKind.API_KEY for route in api.routes for alt in route.auth for r in alt):
+                properties["ApiKeySelectionExpression"] = "$request.header.x-api-key"
+        policy = next((c for c in api.cors if c.name is None), None)
+        if self.http and policy is not None:
+            properties["CorsConfiguration"] = {
+                k: v
+                for k, v in {
+                    "AllowOrigins": list(policy.allow_origins) or None,
+                    "AllowMethods": list(policy.allow_methods) or None,
+                    "AllowHeaders": list(policy.allow_headers) or None,
+                    "ExposeHeaders": list(policy.expose_headers) or None,
+                    "AllowCredentials": policy.allow_credentials,
+                    "MaxAge": common.seconds(policy.max_age.seconds) if policy.max_age else None,
+                }.items()
+                if v is not None
+            }
+        self.t.add(self.api_id, "AWS::ApiGatewayV2::Api", properties)
+
+    def vpc_links(self) -> None:
+        for link in self.api.vpc_links:
+            if link.id is not None:
+                self.link_ids[link.name] = link.id
+                continue
+            if (link.version or 2) == 1 or not link.subnets:
+                self.t.report(
+                    codes.TARGET_MISSING_FIELD,
+                    link,
+                    None,
+                    f"vpc_link `{link.name}`: {self.kind_name()} use VPC links v2, which need `subnets`",
+                )
+                continue
+            logical = self.t.allocate(f"{self.name}:vpclink:{link.name}", self.name, "VpcLink", link.name)
+            self.t.add(
+                logical,
+                "AWS::ApiGatewayV2::VpcLink",
+                {
+                    "Name": f"{self.name}-{link.name}",
+                    "SubnetIds": list(link.subnets),
+                    "SecurityGroupIds": list(link.security_groups) or None,
+                },
+            )
+            self.link_ids[link.name] = ref(logical)
+
+    def authorizers(self) -> None:
+        for a in self.api.authorizers:
+            logical = self.t.allocate(f"{self.name}:authorizer:{a.name}", self.name, "Authorizer", a.name)
+            properties: dict[str, Json] = {"ApiId": ref(self.api_id), "Name": a.name}
+            sources = [self.identity(s) for s in a.identity_source]
+            if a.type in (AuthorizerType.JWT, AuthorizerType.COGNITO) and self.http:
+                if a.issuer is None:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD, a, None, f"JWT authorizer `{a.name}` needs `issuer`"
+                    )
+                    continue
+                properties |= {
+                    "AuthorizerType": "JWT",
+                    "IdentitySource": sources or ["$request.header.Authorization"],
+                    "JwtConfiguration": {"Issuer": a.issuer, "Audience": list(a.audience) or None},
+                }
+                properties["JwtConfiguration"] = {
+                    k: v for k, v in properties["JwtConfiguration"].items() if v is not None
+                }
+            elif a.type is AuthorizerType.LAMBDA:
+                if a.function is None:
+                    self.t.report(
+                        codes.TARGET_MISSING_FIELD, a, None, f"Lambda authorizer `{a.name}` needs `function`"
+                    )
+                    continue
+                properties |= {
+                    "AuthorizerType": "REQUEST",
+                    "AuthorizerUri": sub(
+                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                        + common.stage_variables_in(a.function).replace("${", "${!")
+                        + "/invocations"
+                    ),
+                    "IdentitySource": sources or None,
+                    "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds)
+                    if a.ttl and self.http
+                    else None,
+                    "AuthorizerPayloadFormatVersion": "2.0" if self.http else None,
+                }
+                self.permission(a.function, a)
+            elif a.type is AuthorizerType.IAM:
+                continue
+            else:
+                if any(
+                    r.authorizer == a.name for route in self.api.routes for alt in route.auth for r in alt
+                ):
+                    self.unsupported(
+                        a,
+                        "type",
+                        f"authorizer `{a.name}` is `{a.type.value}`: {self.kind_name()} enforce JWT, "
+                        "Lambda and IAM authorization only",
+                    )
+                continue
+            self.t.add(logical, "AWS::ApiGatewayV2::Authorizer", properties)
+            self.authorizer_ids[a.name] = logical
+
+    def identity(self, source) -> str:  # type: ignore[no-untyped-def]
+        if self.http:
+            return common.v2_source(source)
+        return {
+            SourceKind.HEADER: "route.request.header.",
+            SourceKind.QUERY: "route.request.querystring.",
+            SourceKind.CONTEXT: "context.",
+            SourceKind.STAGE_VARIABLE: "stageVariables.",
+        }.get(source.kind, "") + source.name
+
+    def permission(self, function: str, owner: object) -> None:
+        if "${" in function:
+            self.t.report(
+                codes.TARGET_APPROXIMATION,
+                owner,  # type: ignore[arg-type]
+                "function",
+                f"`{function}` names its function through a stage variable, so apic cannot grant "
+                "API Gateway the permission to invoke it",
+                help="add an AWS::Lambda::Permission for each function the variable can name",
+            )
+            return
+        logical = self.t.allocate(
+            f"{self.name}:permission:{function}", self.name, "Invoke", function.rsplit(":", 1)[-1]
+        )
+        self.t.add(
+            logical,
+            "AWS::Lambda::Permission",
+            {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": function,
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": sub(
+                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*" % self.api_id
+                ),
+            },
+        )
+
+    # --- routes and integrations --------------------------------------------------------
+    def route(self, route: Route) -> None:
+        auth = self.route_auth(route)
+        integration = self.integration(route)
+        if auth is None or integration is None:
+            return
+        keys = [route.path] if not route.methods else [f"{m.value} {route.path}" for m in route.methods]
+        if self.http and route.path == "$default":
+            keys = ["$default"]
+        for key in keys:
+            logical = self.t.allocate(
+                f"{self.name}:route:{key}", self.name, "Route", key.replace("$", "") or "Root"
+            )
+            self.t.add(
+                logical,
+                "AWS::ApiGatewayV2::Route",
+                {
+                    "ApiId": ref(self.api_id),
+                    "RouteKey": key,
+                    **auth,
+                    "OperationName": route.operation_id,
+                    "Target": sub("integrations/${%s}" % integration),
+                },
+            )
+            self.routes.append(logical)
+            self.snapshot.append(logical)
+
+    def route_auth(self, route: Route) -> dict[str, Json] | None:
+        if len(route.auth) > 1:
+            self.unsupported(
+                route,
+                "auth",
+                f"{route.label} accepts alternatives: an API Gateway route takes exactly one authorization",
+            )
+            return None
+        requirements = [r for alt in route.auth for r in alt if r.kind is not AuthKind.NONE]
+        result: dict[str, Json] = {"AuthorizationType": "NONE"}
+        if any(r.kind is AuthKind.API_KEY for r in requirements):
+            if self.http:
+                self.unsupported(
+                    route, "auth", f"{route.label} requires an API key: HTTP APIs have no API keys"
+                )
+                return None
+            result["ApiKeyRequired"] = True
+        others = [r for r in requirements if r.kind is not AuthKind.API_KEY]
+        if len(others) > 1:
+            self.unsupported(
+                route, "auth", f"{route.label} requires several authorizations: a route takes one"
+            )
+            return None
+        if not others:
+            return result
+        requirement = others[0]
+        authorizer = next((a for a in self.api.authorizers if a.name == requirement.authorizer), None)
+        if requirement.kind is AuthKind.IAM or (
+            authorizer is not None and authorizer.type is AuthorizerType.IAM
+        ):
+            result["AuthorizationType"] = "AWS_IAM"
+            return result
+        if authorizer is None or authorizer.name not in self.authorizer_ids:
+            return None  # reported on the authorizer
+        jwt = self.t.resources[self.authorizer_ids[authorizer.name]]["Properties"]["AuthorizerType"] == "JWT"
+        result["AuthorizationType"] = "JWT" if jwt else "CUSTOM"
+        result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
+        scopes = requirement.scopes or authorizer.scopes
+        if jwt and scopes:
+            result["AuthorizationScopes"] = list(scopes)
+        return result
+
+    def integration(self, route: Route) -> str | None:
+        backend = self.api.backend(route.backend)
+        if backend is None:
+            self.t.report(
+                codes.TARGET_MISSING_FIELD,
+                route,
+                "backend",
+                f"{route.label} has no backend: an API Gateway route needs an integration",
+                help="set `backend` on the route, its group or the api's defaults",
+            )
+            return None
+        timeout = route.timeout or backend.timeout
+        if timeout is not None and self.http and timeout.milliseconds > HTTP_TIMEOUT_MAX_MS:
+            self.unsupported(
+                route, "timeout", f"{route.label}: HTTP API integrations time out at 30s at most"
+            )
+            return None
+        properties: dict[str, Json] = {
+            "ApiId": ref(self.api_id),
+            "TimeoutInMillis": int(timeout.milliseconds) if timeout else None,
+        }
+        kind = backend.type
+        if self.http and (route.request_templates or route.responses):
+            self.unsupported(
+                route, None, f"{route.label}: HTTP APIs have no mapping templates or integration responses"
+            )
+            return None
+        if self.http and route.cache is not None:
+            self.unsupported(route, "cache", f"{route.label}: HTTP APIs have no caching")
+            return None
+        if self.http and route.validate not in (None,) and route.validate.value != "none":
+            self.t.report(
+                codes.TARGET_APPROXIMATION,
+                route,
+                "validate",
+                f"HTTP APIs do not validate requests; `validate = {route.validate.value}` is not enforced",
+            )
+        if kind is BackendType.LAMBDA:
+            if backend.function is None:
+                self.t.report(
+                    codes.TARGET_MISSING_FIELD,
+                    backend,
+                    None,
+                    f"Lambda backend `{backend.name}` needs `function`",
+                )
+                return None
+            properties |= {
+                "IntegrationType": "AWS_PROXY",
+                "IntegrationUri": sub(
+                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                    + common.stage_variables_in(backend.function).replace("${", "${!")
+                    + "/invocations"
+                ),
+                "PayloadFormatVersion": "2.0" if self.http else None,
+                "CredentialsArn": backend.credentials,
+            }
+            if backend.credentials is None:
+                self.permission(backend.function, backend)
+        elif kind is BackendType.MOCK:
+            if self.http:
+                self.unsupported(
+                    backend, "type", f"backend `{backend.name}`: HTTP APIs have no mock integrations"
+                )
+                return None
+            properties |= {"IntegrationType": "MOCK", "RequestTemplates": {"$default": '{"statusCode": 200}'}}
+            properties["TemplateSelectionExpression"] = "\\$default"
+        elif kind is BackendType.AWS:
+            if self.http:
+                self.unsupported(
+                    backend,
+                    "type",
+                    f"backend `{backend.name}`: HTTP APIs call AWS services only through first-class "
+                    "integration subtypes, which apic does not model",
+                )
+                return None
+            properties |= {
+                "IntegrationType": "AWS",
+                "IntegrationMethod": (route.upstream_method or HttpMethod.POST).value,
+                "IntegrationUri": backend.uri,
+                "CredentialsArn": backend.credentials,
+                "RequestTemplates": common.templates(route.request_templates),
+            }
+        else:
+            if backend.url is None:
+                self.t.report(
+                    codes.TARGET_MISSING_FIELD,
+                    backend,
+                    None,
+                    f"backend `{backend.name}` needs `url` for an HTTP integration",
+                )
+                return None
+            upstream = route.upstream_path if route.upstream_path is not None else route.path
+            if not route.methods:
+                upstream = ""
+            method = route.upstream_method or (
+                route.methods[0] if len(route.methods) == 1 else HttpMethod.ANY
+            )
+            properties |= {
+                "IntegrationType": "HTTP_PROXY",
+                "IntegrationMethod": method.value,
+                "IntegrationUri": common.stage_variables_in(
+                    backend.url.rstrip("/") + upstream.replace("+}", "}")
+                ),
+                "PayloadFormatVersion": "1.0" if self.http else None,
+            }
+            if backend.vpc_link is not None and backend.vpc_link in self.link_ids:
+                link = next(v for v in self.api.vpc_links if v.name == backend.vpc_link)
+                properties |= {"ConnectionType": "VPC_LINK", "ConnectionId": self.link_ids[backend.vpc_link]}
+                if link.target is not None:
+                    properties["IntegrationUri"] = link.target
+                if link.target is not None and route.upstream_path not in (None, route.path):
+                    self.t.report(
+                        codes.TARGET_APPROXIMATION,
+                        route,
+                        "upstream_path",
+                        f"{route.label}: a private integration targets the listener `{link.target}`; "
+                        f"the upstream path `{route.upstream_path}` is not part of it",
+                        help="HTTP APIs want the listener ARN; set the path with a parameter mapping",
+                    )
+            if backend.tls_verify is False:
+                self.t.report(
+                    codes.TARGET_APPROXIMATION,
+                    backend,
+                    "tls_verify",
+                    f"backend `{backend.name}`: HTTP APIs always verify the backend certificate; "
+                    "`tls_verify = false` is not carried",
+                )
+        if route.forward:
+            if self.http:
+                mapping: dict[str, str] = {}
+                for f in route.forward:
+                    if f.location is SourceKind.PATH:
+                        self.unsupported(f, None, "HTTP APIs rewrite the whole path, not one path parameter")
+                        return None
+                    mapping[f"overwrite:{V2_LOCATIONS[f.location]}.{f.name}"] = common.v2_source(f.source)
+                properties["RequestParameters"] = dict(sorted(mapping.items()))
+            else:
+                properties["RequestParameters"] = {
+                    f"integration.request.{V2_LOCATIONS[f.location]}.{f.name}": common.rest_source(f.source)
+                    for f in route.forward
+                }
+        body = json.dumps(properties, sort_keys=True, default=str)
+        if body in self.integration_ids:
+            return self.integration_ids[body]
+        logical = self.t.allocate(
+            f"{self.name}:integration:{body}",
+            self.name,
+            "Integration",
+            backend.name,
+            short_hash(body, length=6),
+        )
+        self.t.add(logical, "AWS::ApiGatewayV2::Integration", properties)
+        self.integration_ids[body] = logical
+        self.snapshot.append(logical)
+        return logical
+
+    # --- stages and domains -------------------------------------------------------------
+    def deployment(self) -> str | None:
+        if self.http or not self.api.stages or not self.routes:
+            return None
+        frozen = json.dumps({k: self.t.resources[k] for k in sorted(self.snapshot)}, sort_keys=True)
+        logical = self.t.allocate(
+            f"{self.name}:deployment", self.name, "Deployment", short_hash(frozen, length=10)
+        )
+        self.t.add(
+            logical,
+            "AWS::ApiGatewayV2::Deployment",
+            {"ApiId": ref(self.api_id), "Description": f"{self.name} (apic)"},
+            depends_on=self.routes,
+        )
+        return logical
+
+    def stage(self, stage: Stage, deployment: str | None) -> str:
+        logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
+        defaults: dict[str, Json] = {}
+        if stage.throttle is not None:
+            if stage.throttle.rate is not None:
+                defaults["ThrottlingRateLimit"] = common.per_second(stage.throttle.rate)
+            if stage.throttle.burst is not None:
+                defaults["ThrottlingBurstLimit"] = stage.throttle.burst
+        if stage.metrics is not None:
+            defaults["DetailedMetricsEnabled"] = stage.metrics
+        if stage.logging is not None:
+            if self.http:
+                self.t.report(
+                    codes.TARGET_APPROXIMATION,
+                    stage,
+                    "logging",
+                    f"stage `{stage.name}`: HTTP APIs have access logs only; `logging = "
+                    f"{stage.logging.value}` is not carried",
+                    help="use `access_log`",
+                )
+            else:
+                defaults["LoggingLevel"] = V2_LOG_LEVELS[stage.logging]
+        route_settings: dict[str, Json] = {}
+        for route in self.api.routes:
+            if route.throttle is None:
+                continue
+            for key in (
+                [route.path] if not route.methods else [f"{m.value} {route.path}" for m in route.methods]
+            ):
+                route_settings[key] = {
+                    k: v
+                    for k, v in {
+                        "ThrottlingRateLimit": common.per_second(route.throttle.rate)
+                        if route.throttle.rate
+                        else None,
+                        "ThrottlingBurstLimit": route.throttle.burst,
+                    }.items()
+                    if v is not None
+                }
+        properties: dict[str, Json] = {
+            "ApiId": ref(self.api_id),
+            "StageName": stage.name,
+            "AutoDeploy": True if self.http else None,
+            "DeploymentId": ref(deployment) if deployment else None,
+            "StageVariables": dict(sorted(stage.variables.items())) if stage.variables else None,
+            "DefaultRouteSettings": defaults or None,
+            "RouteSettings": dict(sorted(route_settings.items())) or None,
+            "Tags": common.tag_map(dict(stage.tags) if stage.tags else None),
+        }
+        if stage.access_log is not None:
+            properties["AccessLogSettings"] = {
+                "DestinationArn": stage.access_log.destination,
+                "Format": common.access_log_format(stage.access_log.format, stage.access_log.custom),
+            }
+        self.t.add(logical, "AWS::ApiGatewayV2::Stage", properties)
+        scheme = "https" if self.http else "wss"
+        self.t.output(
+            f"{logical}Url",
+            f"invoke URL of stage {stage.name}",
+            sub(
+                "%s://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s"
+                % (scheme, self.api_id, stage.name)
+            ),
+        )
+        return logical
+
+    def domains(self, stages: dict[str, str]) -> None:
+        for domain in self.api.domains:
+            if domain.endpoint in (EndpointType.EDGE, EndpointType.PRIVATE):
+                self.unsupported(
+                    domain,
+                    "endpoint",
+                    f"domain `{domain.host}`: {self.kind_name()} take regional domains only",
+                )
+                continue
+            if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
+                self.unsupported(
+                    domain,
+                    "tls_policy",
+                    f"domain `{domain.host}`: HTTP APIs cannot use an enhanced security policy",
+                )
+                continue
+            logical = self.t.allocate(f"domain:{domain.host}", "Domain", domain.host)
+            properties: dict[str, Json] = {
+                "DomainName": domain.host,
+                "DomainNameConfigurations": [
+                    {
+                        k: v
+                        for k, v in {
+                            "CertificateArn": domain.certificate,
+                            "EndpointType": "REGIONAL",
+                            "SecurityPolicy": domain.tls_policy,
+                        }.items()
+                        if v is not None
+                    }
+                ],
+            }
+            if domain.mtls_truststore is not None:
+                properties["MutualTlsAuthentication"] = {"TruststoreUri": domain.mtls_truststore}
+            self.t.add(logical, "AWS::ApiGatewayV2::DomainName", properties)
+            target = get_att(logical, "RegionalDomainName")
+            self.t.output(f"{logical}Target", f"DNS target of {domain.host}", target)
+            for mapping in domain.base_paths:
+                if mapping.stage not in stages:
+                    continue
+                path = mapping.base_path.strip("/")
+                mapping_id = self.t.allocate(
+                    f"{self.name}:mapping:{domain.host}:{path}",
+                    self.name,
+                    "Mapping",
+                    domain.host,
+                    path or "Root",
+                )
+                self.t.add(
+                    mapping_id,
+                    "AWS::ApiGatewayV2::ApiMapping",
+                    {
+                        "DomainName": ref(logical),
+                        "ApiId": ref(self.api_id),
+                        "Stage": ref(stages[mapping.stage]),
+                        "ApiMappingKey": path or None,
+                    },
+                )
+            if domain.route53 is not None:
+                for kind in ["A", "AAAA"] if domain.route53.ipv6 else ["A"]:
+                    record = self.t.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
+                    self.t.add(
+                        record,
+                        "AWS::Route53::RecordSet",
+                        {
+                            **common.hosted_zone(domain.route53.zone, domain.route53.zone_id),
+                            "Name": domain.host,
+                            "Type": kind,
+                            "AliasTarget": {
+                                "DNSName": target,
+                                "HostedZoneId": get_att(logical, "RegionalHostedZoneId"),
+                                "EvaluateTargetHealth": False,
+                            },
+                        },
+                    )

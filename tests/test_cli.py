@@ -166,3 +166,59 @@ def test_binary_garbage_never_tracebacks(workdir: Path, capsys: pytest.CaptureFi
     assert main(["check", "junk.gw", "--format", "json"]) == 2
     found = [(d["code"], d["line"], d["column"]) for d in json.loads(capsys.readouterr().out)]
     assert found == [("PA008", 1, 1), ("PA013", 1, 2)]
+
+
+GATEWAY = """api "a" {
+  kind   = rest
+  region = "eu-west-1"
+  backend "app" { url = "https://app.example.com" }
+  route GET "/ping" { backend = backend.app }
+  stage "prod" {}
+}
+"""
+
+
+def test_compile_prints_the_template_and_writes_it_with_o(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "api.gw").write_text(GATEWAY)
+    assert main(["compile", "api.gw", "--target", "cfn"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("AWSTemplateFormatVersion: '2010-09-09'\n")
+    assert main(["compile", "api.gw", "--target", "cfn", "-o", "out"]) == 0
+    assert (workdir / "out" / "template.yaml").read_text() == printed
+    assert main(["compile", "api.gw", "--target", "cfn", "--output-format", "json", "-o", "out"]) == 0
+    assert json.loads((workdir / "out" / "template.json").read_text())["Resources"]["AApi"] == {
+        "Type": "AWS::ApiGateway::RestApi",
+        "Properties": {"Name": "a", "EndpointConfiguration": {"Types": ["EDGE"]}},
+    }
+
+
+def test_compile_writes_nothing_when_the_target_reports_an_error(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "api.gw").write_text(
+        GATEWAY.replace('route GET "/ping" { backend = backend.app }', 'route GET "/ping" {}')
+    )
+    assert main(["compile", "api.gw", "--target", "cfn", "-o", "out"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "api.gw:5:3: error[TG003] GET /ping has no backend" in captured.err
+    assert not (workdir / "out").exists()
+
+
+def test_compile_rejects_an_output_format_the_target_lacks(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "api.gw").write_text(GATEWAY)
+    assert main(["compile", "api.gw", "--target", "xray", "--output-format", "yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "error[AP011] target `xray` writes json, not `yaml`" in err
+
+
+def test_cfn_lint_rules_command_names_existing_paths(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cfn-lint-rules"]) == 0
+    out = capsys.readouterr().out
+    paths = [Path(word) for word in out.split() if word.startswith("/")]
+    assert paths and all(p.exists() for p in paths)
+    assert "--append-rules" in out and "--custom-rules" in out

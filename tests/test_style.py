@@ -72,4 +72,5 @@ def test_generated_doc_sections_are_current() -> None:
     from apic.compiler.reference import updated_docs
 
     for path, text in updated_docs().items():
-        assert path.read_text(encoding="utf-8") == text, f"run `python -m apic.compiler.reference`: {path.name}"
+        stale = f"run `python -m apic.compiler.reference`: {path.name} is stale"
+        assert path.read_text(encoding="utf-8") == text, stale

@@ -251,3 +251,29 @@ def test_output_is_the_same_bytes_whatever_the_hash_seed() -> None:
         assert completed.returncode == 0, completed.stderr
         outputs.add(completed.stdout)
     assert len(outputs) == 1
+
+
+def deployment_and_ids(text: str) -> tuple[str, set[str]]:
+    resources = yaml.safe_load(text)["Resources"]
+    deployment = next(k for k, v in resources.items() if v["Type"] == "AWS::ApiGateway::Deployment")
+    return deployment, set(resources) - {deployment}
+
+
+def test_a_changed_api_gets_a_new_deployment_and_keeps_every_other_id(tmp_path: Path) -> None:
+    source = (ROOT / "examples" / "bookstore.gw").read_text(encoding="utf-8")
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "errors.gw").write_text(
+        (ROOT / "examples" / "common" / "errors.gw").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+
+    def compiled(text: str) -> str:
+        (tmp_path / "bookstore.gw").write_text(text, encoding="utf-8")
+        _, result, _ = compile_case(tmp_path / "bookstore.gw")
+        return result.artifacts[0].text
+
+    before, ids_before = deployment_and_ids(compiled(source))
+    same, ids_same = deployment_and_ids(compiled(source.replace("# every route", "# each route")))
+    changed, ids_changed = deployment_and_ids(compiled(source.replace("timeout = 10s", "timeout = 12s")))
+    assert same == before and ids_same == ids_before
+    assert changed != before, "a changed integration must deploy anew"
+    assert ids_changed == ids_before

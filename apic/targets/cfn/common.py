@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
-from apic.compiler.model import ParamSource, Rate, SourceKind, Template
-from apic.targets.cfn.template import Json
+from apic.compiler import codes
+from apic.compiler.model import Domain, Node, ParamSource, Rate, SourceKind, Throttle
+from apic.compiler.model import Template as MappingTemplate
+from apic.targets.cfn.template import Json, Template, escape_sub, short_hash, sub
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 QUOTA_PERIODS = {"day": "DAY", "week": "WEEK", "month": "MONTH"}
@@ -75,7 +78,7 @@ def tag_map(tags: dict[str, str] | None) -> dict[str, str] | None:
     return {k: str(v) for k, v in sorted(tags.items())} if tags else None
 
 
-def templates(items: tuple[Template, ...]) -> dict[str, str] | None:
+def templates(items: tuple[MappingTemplate, ...]) -> dict[str, str] | None:
     return {t.content_type: t.text for t in sorted(items, key=lambda t: t.content_type)} or None
 
 
@@ -93,3 +96,93 @@ def hosted_zone(zone: str, zone_id: str | None) -> dict[str, Json]:
     if zone_id:
         return {"HostedZoneId": zone_id}
     return {"HostedZoneName": zone if zone.endswith(".") else zone + "."}
+
+
+LAMBDA_URI = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/%s/invocations"
+
+
+def lambda_uri(function: str) -> Json:
+    """The integration URI that invokes `function`; its stage variables stay API Gateway's."""
+    return sub(LAMBDA_URI % escape_sub(stage_variables_in(function)))
+
+
+def throttle_settings(throttle: Throttle | None, rate_key: str, burst_key: str) -> dict[str, Json]:
+    if throttle is None:
+        return {}
+    settings: dict[str, Json] = {}
+    if throttle.rate is not None:
+        settings[rate_key] = per_second(throttle.rate)
+    if throttle.burst is not None:
+        settings[burst_key] = throttle.burst
+    return settings
+
+
+def grant_invoke(template: Template, api_name: str, api_id: str, function: str, owner: Node) -> None:
+    """An AWS::Lambda::Permission letting this API invoke `function`, or a TG002 saying why
+    apic cannot write one (a function named through a stage variable)."""
+    if "${" in function:
+        template.report(
+            codes.TARGET_APPROXIMATION,
+            owner,
+            "function",
+            f"`{function}` names its function through a stage variable, so apic cannot grant "
+            "API Gateway the permission to invoke it",
+            help="add an AWS::Lambda::Permission for each function the variable can name",
+        )
+        return
+    logical = template.allocate(
+        f"{api_name}:permission:{function}", api_name, "Invoke", function.rsplit(":", 1)[-1]
+    )
+    template.add(
+        logical,
+        "AWS::Lambda::Permission",
+        {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": function,
+            "Principal": "apigateway.amazonaws.com",
+            "SourceArn": sub(
+                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*" % api_id
+            ),
+        },
+    )
+
+
+def content_hashed_deployment(
+    template: Template,
+    api_name: str,
+    resource_type: str,
+    api_property: dict[str, Json],
+    snapshot: list[str],
+    depends_on: list[str],
+) -> str:
+    """A Deployment whose id ends in a hash of what it snapshots: CloudFormation redeploys an
+    API only when the Deployment's logical id changes."""
+    frozen = json.dumps({k: template.resources[k] for k in sorted(set(snapshot))}, sort_keys=True)
+    logical = template.allocate(
+        f"{api_name}:deployment", api_name, "Deployment", short_hash(frozen, length=10)
+    )
+    template.add(
+        logical,
+        resource_type,
+        {**api_property, "Description": f"{api_name} (apic)"},
+        depends_on=depends_on,
+    )
+    return logical
+
+
+def alias_records(template: Template, domain: Domain, target: Json, zone_id: Json) -> None:
+    """Route 53 alias records for a custom domain (A, and AAAA when `ipv6 = true`)."""
+    if domain.route53 is None:
+        return
+    for kind in ["A", "AAAA"] if domain.route53.ipv6 else ["A"]:
+        record = template.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
+        template.add(
+            record,
+            "AWS::Route53::RecordSet",
+            {
+                **hosted_zone(domain.route53.zone, domain.route53.zone_id),
+                "Name": domain.host,
+                "Type": kind,
+                "AliasTarget": {"DNSName": target, "HostedZoneId": zone_id, "EvaluateTargetHealth": False},
+            },
+        )

@@ -7,7 +7,6 @@ a changed method gives a new Deployment id, which is the only way CloudFormation
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -33,7 +32,7 @@ from apic.compiler.model import (
     ValidationMode,
 )
 from apic.targets.cfn import common
-from apic.targets.cfn.template import Json, Template, escape_sub, get_att, ref, short_hash, sub
+from apic.targets.cfn.template import Json, Template, get_att, ref, sub
 from apic.targets.cfn.xray import sampling_rule_resources
 
 VALIDATOR_FLAGS = {
@@ -43,7 +42,6 @@ VALIDATOR_FLAGS = {
 }
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
 REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
-LAMBDA_URI = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/%s/invocations"
 
 
 def resource_path_key(path: str) -> str:
@@ -218,7 +216,7 @@ class RestEmitter:
                 token = a.payload is not AuthorizerPayload.REQUEST
                 properties |= {
                     "Type": "TOKEN" if token else "REQUEST",
-                    "AuthorizerUri": sub(LAMBDA_URI % escape_sub(common.stage_variables_in(a.function))),
+                    "AuthorizerUri": common.lambda_uri(a.function),
                     "IdentitySource": identity_source(a)
                     or ("method.request.header.Authorization" if token else None),
                     "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds) if a.ttl else None,
@@ -418,7 +416,7 @@ class RestEmitter:
                 return None
             if backend.credentials is None:
                 self.lambda_functions.setdefault(backend.function, backend)
-            uri = sub(LAMBDA_URI % escape_sub(common.stage_variables_in(backend.function)))
+            uri = common.lambda_uri(backend.function)
             return lambda method: {
                 **base,
                 "Type": "AWS_PROXY",
@@ -649,35 +647,7 @@ class RestEmitter:
 
     def lambda_permissions(self) -> None:
         for function, owner in sorted(self.lambda_functions.items()):
-            if "${" in function:
-                self.t.report(
-                    codes.TARGET_APPROXIMATION,
-                    owner,
-                    "function",
-                    f"`{function}` names its function through a stage variable, so apic cannot grant "
-                    "API Gateway the permission to invoke it",
-                    help="add an AWS::Lambda::Permission for each function the variable can name",
-                )
-                continue
-            logical = self.t.allocate(
-                f"{self.name}:permission:{function}",
-                self.name,
-                "Invoke",
-                function.rsplit(":", 1)[-1],
-            )
-            self.t.add(
-                logical,
-                "AWS::Lambda::Permission",
-                {
-                    "Action": "lambda:InvokeFunction",
-                    "FunctionName": function,
-                    "Principal": "apigateway.amazonaws.com",
-                    "SourceArn": sub(
-                        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*"
-                        % self.api_id
-                    ),
-                },
-            )
+            common.grant_invoke(self.t, self.name, self.api_id, function, owner)
 
     # --- deployment and stages ----------------------------------------------------------
     def deployment(self) -> str | None:
@@ -694,17 +664,14 @@ class RestEmitter:
             return None
         if not self.methods:
             return None  # every route failed, and each says why
-        frozen = json.dumps({k: self.t.resources[k] for k in sorted(set(self.snapshot))}, sort_keys=True)
-        logical = self.t.allocate(
-            f"{self.name}:deployment", self.name, "Deployment", short_hash(frozen, length=10)
-        )
-        self.t.add(
-            logical,
+        return common.content_hashed_deployment(
+            self.t,
+            self.name,
             "AWS::ApiGateway::Deployment",
-            {"RestApiId": ref(self.api_id), "Description": f"{self.name} (apic)"},
-            depends_on=self.methods,
+            {"RestApiId": ref(self.api_id)},
+            self.snapshot,
+            self.methods,
         )
-        return logical
 
     def stage(self, stage: Stage, deployment: str | None) -> str:
         logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
@@ -752,12 +719,7 @@ class RestEmitter:
         return logical
 
     def method_settings(self, stage: Stage) -> Iterator[dict[str, Json]]:
-        every: dict[str, Json] = {}
-        if stage.throttle is not None:
-            if stage.throttle.rate is not None:
-                every["ThrottlingRateLimit"] = common.per_second(stage.throttle.rate)
-            if stage.throttle.burst is not None:
-                every["ThrottlingBurstLimit"] = stage.throttle.burst
+        every = common.throttle_settings(stage.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")
         if stage.logging is not None:
             every["LoggingLevel"] = LOG_LEVELS[stage.logging]
         if stage.metrics is not None:
@@ -783,11 +745,9 @@ class RestEmitter:
                     settings["CacheTtlInSeconds"] = common.seconds(ttl.seconds)
                 if encrypted is not None:
                     settings["CacheDataEncrypted"] = encrypted
-            if route.throttle is not None:
-                if route.throttle.rate is not None:
-                    settings["ThrottlingRateLimit"] = common.per_second(route.throttle.rate)
-                if route.throttle.burst is not None:
-                    settings["ThrottlingBurstLimit"] = route.throttle.burst
+            settings |= common.throttle_settings(
+                route.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit"
+            )
             if not settings:
                 continue
             for method in route.methods:
@@ -935,25 +895,8 @@ class RestEmitter:
                     "BasePath": path or None,
                 },
             )
-        if domain.route53 is not None:
-            zone_id: Json = common.EDGE_HOSTED_ZONE_ID if edge else get_att(logical, "RegionalHostedZoneId")
-            kinds = ["A", "AAAA"] if domain.route53.ipv6 else ["A"]
-            for kind in kinds:
-                record = self.t.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
-                self.t.add(
-                    record,
-                    "AWS::Route53::RecordSet",
-                    {
-                        **common.hosted_zone(domain.route53.zone, domain.route53.zone_id),
-                        "Name": domain.host,
-                        "Type": kind,
-                        "AliasTarget": {
-                            "DNSName": target,
-                            "HostedZoneId": zone_id,
-                            "EvaluateTargetHealth": False,
-                        },
-                    },
-                )
+        zone_id: Json = common.EDGE_HOSTED_ZONE_ID if edge else get_att(logical, "RegionalHostedZoneId")
+        common.alias_records(self.t, domain, target, zone_id)
 
     # --- tracing ------------------------------------------------------------------------
     def sampling_rules(self) -> None:

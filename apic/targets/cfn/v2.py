@@ -22,6 +22,7 @@ from apic.compiler.model import (
     SourceKind,
     Stage,
 )
+from apic.compiler.model.base import Node
 from apic.targets.cfn import common
 from apic.targets.cfn.template import Json, Template, get_att, ref, short_hash, sub
 
@@ -188,11 +189,7 @@ class V2Emitter:
                     continue
                 properties |= {
                     "AuthorizerType": "REQUEST",
-                    "AuthorizerUri": sub(
-                        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                        + common.stage_variables_in(a.function).replace("${", "${!")
-                        + "/invocations"
-                    ),
+                    "AuthorizerUri": common.lambda_uri(a.function),
                     "IdentitySource": sources or None,
                     "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds)
                     if a.ttl and self.http
@@ -226,32 +223,8 @@ class V2Emitter:
             SourceKind.STAGE_VARIABLE: "stageVariables.",
         }.get(source.kind, "") + source.name
 
-    def permission(self, function: str, owner: object) -> None:
-        if "${" in function:
-            self.t.report(
-                codes.TARGET_APPROXIMATION,
-                owner,  # type: ignore[arg-type]
-                "function",
-                f"`{function}` names its function through a stage variable, so apic cannot grant "
-                "API Gateway the permission to invoke it",
-                help="add an AWS::Lambda::Permission for each function the variable can name",
-            )
-            return
-        logical = self.t.allocate(
-            f"{self.name}:permission:{function}", self.name, "Invoke", function.rsplit(":", 1)[-1]
-        )
-        self.t.add(
-            logical,
-            "AWS::Lambda::Permission",
-            {
-                "Action": "lambda:InvokeFunction",
-                "FunctionName": function,
-                "Principal": "apigateway.amazonaws.com",
-                "SourceArn": sub(
-                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*" % self.api_id
-                ),
-            },
-        )
+    def permission(self, function: str, owner: Node) -> None:
+        common.grant_invoke(self.t, self.name, self.api_id, function, owner)
 
     # --- routes and integrations --------------------------------------------------------
     def route(self, route: Route) -> None:
@@ -370,11 +343,7 @@ class V2Emitter:
                 return None
             properties |= {
                 "IntegrationType": "AWS_PROXY",
-                "IntegrationUri": sub(
-                    "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-                    + common.stage_variables_in(backend.function).replace("${", "${!")
-                    + "/invocations"
-                ),
+                "IntegrationUri": common.lambda_uri(backend.function),
                 "PayloadFormatVersion": "2.0" if self.http else None,
                 "CredentialsArn": backend.credentials,
             }
@@ -482,26 +451,18 @@ class V2Emitter:
     def deployment(self) -> str | None:
         if self.http or not self.api.stages or not self.routes:
             return None
-        frozen = json.dumps({k: self.t.resources[k] for k in sorted(self.snapshot)}, sort_keys=True)
-        logical = self.t.allocate(
-            f"{self.name}:deployment", self.name, "Deployment", short_hash(frozen, length=10)
-        )
-        self.t.add(
-            logical,
+        return common.content_hashed_deployment(
+            self.t,
+            self.name,
             "AWS::ApiGatewayV2::Deployment",
-            {"ApiId": ref(self.api_id), "Description": f"{self.name} (apic)"},
-            depends_on=self.routes,
+            {"ApiId": ref(self.api_id)},
+            self.snapshot,
+            self.routes,
         )
-        return logical
 
     def stage(self, stage: Stage, deployment: str | None) -> str:
         logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
-        defaults: dict[str, Json] = {}
-        if stage.throttle is not None:
-            if stage.throttle.rate is not None:
-                defaults["ThrottlingRateLimit"] = common.per_second(stage.throttle.rate)
-            if stage.throttle.burst is not None:
-                defaults["ThrottlingBurstLimit"] = stage.throttle.burst
+        defaults = common.throttle_settings(stage.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")
         if stage.metrics is not None:
             defaults["DetailedMetricsEnabled"] = stage.metrics
         if stage.logging is not None:
@@ -523,16 +484,9 @@ class V2Emitter:
             for key in (
                 [route.path] if not route.methods else [f"{m.value} {route.path}" for m in route.methods]
             ):
-                route_settings[key] = {
-                    k: v
-                    for k, v in {
-                        "ThrottlingRateLimit": common.per_second(route.throttle.rate)
-                        if route.throttle.rate
-                        else None,
-                        "ThrottlingBurstLimit": route.throttle.burst,
-                    }.items()
-                    if v is not None
-                }
+                route_settings[key] = common.throttle_settings(
+                    route.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit"
+                )
         properties: dict[str, Json] = {
             "ApiId": ref(self.api_id),
             "StageName": stage.name,
@@ -617,20 +571,4 @@ class V2Emitter:
                         "ApiMappingKey": path or None,
                     },
                 )
-            if domain.route53 is not None:
-                for kind in ["A", "AAAA"] if domain.route53.ipv6 else ["A"]:
-                    record = self.t.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
-                    self.t.add(
-                        record,
-                        "AWS::Route53::RecordSet",
-                        {
-                            **common.hosted_zone(domain.route53.zone, domain.route53.zone_id),
-                            "Name": domain.host,
-                            "Type": kind,
-                            "AliasTarget": {
-                                "DNSName": target,
-                                "HostedZoneId": get_att(logical, "RegionalHostedZoneId"),
-                                "EvaluateTargetHealth": False,
-                            },
-                        },
-                    )
+            common.alias_records(self.t, domain, target, get_att(logical, "RegionalHostedZoneId"))

@@ -6,6 +6,7 @@ import json
 import re
 
 from apic.compiler import codes
+from apic.compiler.apigateway import source_text
 from apic.compiler.model import Domain, Node, ParamSource, Rate, SourceKind, Throttle
 from apic.compiler.model import Template as MappingTemplate
 from apic.targets.cfn.template import Json, Template, escape_sub, short_hash, sub
@@ -43,14 +44,7 @@ def stage_variables_in(text: str) -> str:
 
 def rest_source(source: ParamSource) -> str:
     """A mapping source as REST API Gateway writes it: `method.request.path.id`, `'static'`."""
-    return {
-        SourceKind.PATH: "method.request.path.",
-        SourceKind.QUERY: "method.request.querystring.",
-        SourceKind.HEADER: "method.request.header.",
-        SourceKind.CONTEXT: "context.",
-        SourceKind.STAGE_VARIABLE: "stageVariables.",
-        SourceKind.INTEGRATION_HEADER: "integration.response.header.",
-    }.get(source.kind, "") + (source.name if source.kind is not SourceKind.STATIC else f"'{source.name}'")
+    return source_text(source)
 
 
 def v2_source(source: ParamSource) -> str:

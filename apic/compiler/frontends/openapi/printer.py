@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apic.compiler.apigateway import source_text
 from apic.compiler.frontends.dsl.paths import PARAM
 from apic.compiler.model import (
     Api,
@@ -20,7 +21,6 @@ from apic.compiler.model import (
     EnvRef,
     GatewayModel,
     HttpMethod,
-    ParamSource,
     Route,
     SourceKind,
     ValidationMode,
@@ -37,18 +37,6 @@ VALIDATORS = {
     ValidationMode.PARAMS: ("params", False, True),
     ValidationMode.NONE: ("none", False, False),
 }
-SOURCE_TEXT = {
-    SourceKind.PATH: "method.request.path.",
-    SourceKind.QUERY: "method.request.querystring.",
-    SourceKind.HEADER: "method.request.header.",
-    SourceKind.CONTEXT: "context.",
-    SourceKind.STAGE_VARIABLE: "stageVariables.",
-    SourceKind.INTEGRATION_HEADER: "integration.response.header.",
-}
-
-
-def source_text(source: ParamSource) -> str:
-    return f"'{source.name}'" if source.kind is SourceKind.STATIC else SOURCE_TEXT[source.kind] + source.name
 
 
 def print_openapi(model: GatewayModel) -> dict[str, Any]:

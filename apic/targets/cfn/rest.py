@@ -26,6 +26,7 @@ from apic.compiler.model import (
     HttpMethod,
     LogLevel,
     ParamSource,
+    ParamType,
     Route,
     SourceKind,
     Stage,
@@ -366,6 +367,18 @@ class RestEmitter:
         """Declared parameters, plus every parameter a mapping or cache key reads: API
         Gateway rejects a mapping from a parameter the method does not declare."""
         declared: dict[str, bool] = {}
+        if route.validate in (ValidationMode.PARAMS, ValidationMode.FULL):
+            for p in (*route.query_params, *route.header_params):
+                if p.enum is not None or p.type not in (None, ParamType.STRING):
+                    self.t.report(
+                        codes.TARGET_APPROXIMATION,
+                        p,
+                        "enum" if p.enum is not None else "type",
+                        f"parameter `{p.name}` of {route.label}: API Gateway validates that a "
+                        "required parameter is present, not its "
+                        + ("values" if p.enum is not None else "type"),
+                        help="check the value in the backend",
+                    )
         for part in segments(route.path):
             if part.startswith("{"):
                 declared[f"method.request.path.{part.strip('{}').rstrip('+')}"] = True

@@ -7,11 +7,12 @@ import re
 
 from apic.compiler import codes
 from apic.compiler.apigateway import source_text
-from apic.compiler.model import Domain, Node, ParamSource, Rate, SourceKind, Throttle
+from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle
 from apic.compiler.model import Template as MappingTemplate
 from apic.targets.cfn.template import Json, Template, escape_sub, short_hash, sub
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
+LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
 QUOTA_PERIODS = {"day": "DAY", "week": "WEEK", "month": "MONTH"}
 EDGE_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # CloudFront's zone, the same in every region
 

@@ -24,7 +24,6 @@ from apic.compiler.model import (
     EndpointType,
     EnvRef,
     HttpMethod,
-    LogLevel,
     ParamSource,
     ParamType,
     Route,
@@ -41,7 +40,6 @@ VALIDATOR_FLAGS = {
     ValidationMode.BODY: (False, True),
     ValidationMode.FULL: (True, True),
 }
-LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
 REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
 
 
@@ -734,7 +732,7 @@ class RestEmitter:
     def method_settings(self, stage: Stage) -> Iterator[dict[str, Json]]:
         every = common.throttle_settings(stage.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")
         if stage.logging is not None:
-            every["LoggingLevel"] = LOG_LEVELS[stage.logging]
+            every["LoggingLevel"] = common.LOG_LEVELS[stage.logging]
         if stage.metrics is not None:
             every["MetricsEnabled"] = stage.metrics
         cached_routes = [r for r in self.api.routes if r.cache is not None]

@@ -17,17 +17,16 @@ from apic.compiler.model import (
     BackendType,
     EndpointType,
     HttpMethod,
-    LogLevel,
     Route,
     SourceKind,
     Stage,
+    ValidationMode,
 )
 from apic.compiler.model.base import Node
 from apic.targets.cfn import common
 from apic.targets.cfn.template import Json, Template, get_att, ref, short_hash, sub
 
 HTTP_TIMEOUT_MAX_MS = 30_000
-V2_LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
 V2_LOCATIONS = {SourceKind.HEADER: "header", SourceKind.QUERY: "querystring", SourceKind.PATH: "path"}
 
 
@@ -325,7 +324,7 @@ class V2Emitter:
         if self.http and route.cache is not None:
             self.unsupported(route, "cache", f"{route.label}: HTTP APIs have no caching")
             return None
-        if self.http and route.validate not in (None,) and route.validate.value != "none":
+        if self.http and route.validate not in (None, ValidationMode.NONE):
             self.t.report(
                 codes.TARGET_APPROXIMATION,
                 route,
@@ -476,7 +475,7 @@ class V2Emitter:
                     help="use `access_log`",
                 )
             else:
-                defaults["LoggingLevel"] = V2_LOG_LEVELS[stage.logging]
+                defaults["LoggingLevel"] = common.LOG_LEVELS[stage.logging]
         route_settings: dict[str, Json] = {}
         for route in self.api.routes:
             if route.throttle is None:

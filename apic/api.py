@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from apic.compiler import codes
+from apic.compiler.config import LoadedConfig, find_config, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult, decode, display_path
 from apic.compiler.frontends.dsl.load import GW_SUFFIX, load_gw
 from apic.compiler.frontends.openapi.load import OPENAPI_SUFFIXES, load_openapi
-from apic.compiler.lint.registry import discover_rules
+from apic.compiler.lint.plan import LintPlan, Selector, make_plan
+from apic.compiler.lint.registry import RuleSet, discover_rules
 from apic.compiler.lint.runner import run_rules
 
 
@@ -38,23 +41,66 @@ def load(path: Path, options: LoadOptions | None = None, text: str | None = None
 class LintResult:
     load: LoadResult
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    plan: LintPlan | None = None
 
     def at_least(self, severity: Severity) -> bool:
         return any(d.severity.at_least(severity) for d in self.diagnostics)
 
+    @property
+    def failed(self) -> bool:
+        """Findings at or above the plan's fail level (`fail-on`)."""
+        fail_on = self.plan.fail_on if self.plan is not None else Severity.ERROR
+        return self.at_least(fail_on)
 
-def lint(path: Path, options: LoadOptions | None = None, text: str | None = None) -> LintResult:
-    """Load, then run every registered rule; input errors stop before the rules."""
+
+@lru_cache(maxsize=1)
+def rule_set() -> RuleSet:
+    """Registered rules, discovered once per process (entry points are read from disk)."""
+    return discover_rules()
+
+
+def lint_plan(
+    config: LoadedConfig | None = None,
+    *,
+    select: list[Selector] | None = None,
+    ignore: list[Selector] | None = None,
+    fail_on: Severity | None = None,
+) -> tuple[LintPlan, list[Diagnostic]]:
+    """Resolve configuration and command-line selections against the registered rules."""
+    rules = rule_set()
+    plan, problems = make_plan(
+        rules.rules, config or LoadedConfig.defaults(), select=select, ignore=ignore or (), fail_on=fail_on
+    )
+    config_problems = list(config.diagnostics) if config is not None else []
+    return plan, [*rules.diagnostics, *config_problems, *problems]
+
+
+def config_for(path: Path) -> LoadedConfig:
+    """The configuration that applies to `path`: the nearest apic.toml or [tool.apic]."""
+    found = find_config(path.parent if path.suffix else path)
+    return load_config(found, display_path(found) if found else None)
+
+
+def lint(
+    path: Path, options: LoadOptions | None = None, text: str | None = None, *, plan: LintPlan | None = None
+) -> LintResult:
+    """Load, then run the selected rules; input errors stop before the rules.
+
+    Without a `plan`, the configuration next to `path` is found and used (what an editor
+    integration wants); problems in it are reported with the file's diagnostics.
+    """
+    setup: list[Diagnostic] = []
+    if plan is None:
+        plan, setup = lint_plan(config_for(path))
     loaded = load(path, options, text)
-    diagnostics = list(loaded.diagnostics)
-    rule_set = discover_rules()
-    diagnostics.extend(rule_set.diagnostics)
+    diagnostics = [*loaded.diagnostics, *setup]
     if loaded.model is not None:
         outcome = run_rules(
             loaded.model,
-            rule_set.rules,
+            plan.rules,
             fallback_span=loaded.sources[0].whole(),
+            plan=plan,
             suppressions=loaded.suppressions,
         )
         diagnostics.extend(outcome.diagnostics)
-    return LintResult(loaded, sort_unique(diagnostics))
+    return LintResult(loaded, sort_unique(diagnostics), plan)

@@ -73,4 +73,8 @@ def test_generated_doc_sections_are_current() -> None:
 
     for path, text in updated_docs().items():
         stale = f"run `python -m apic.compiler.reference`: {path.name} is stale"
+        assert path.is_file(), stale
         assert path.read_text(encoding="utf-8") == text, stale
+    pages = {p.name for p in (ROOT / "docs" / "rules").glob("*.md")}
+    expected = {p.name for p in updated_docs() if p.parent.name == "rules"}
+    assert pages == expected, "docs/rules/ holds pages of rules that no longer exist"

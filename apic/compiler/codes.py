@@ -41,7 +41,7 @@ class Code:
         )
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # --- PA: the text is not well-formed .gw -------------------------------------------------
 MISSING_EQUALS = Code("PA001", "missing-equals", E, "an attribute name is not followed by `=`")
@@ -104,10 +104,19 @@ TARGET_MISSING_FIELD = Code(
 # --- AP: apic itself: the command line, configuration, plugins, bugs -----------------------
 INTERNAL_ERROR = Code("AP000", "internal-error", E, "apic failed; this is a bug")
 RULE_CRASHED = Code("AP001", "rule-crashed", E, "a lint rule raised an exception")
+SUPPRESSION_UNUSED = Code("AP002", "suppression-unused", W, "a suppression that silenced nothing")
 INVALID_SUPPRESSION = Code("AP003", "invalid-suppression", W, "an `apic:` comment apic cannot read")
 RULE_PACK_FAILED = Code("AP004", "rule-pack-failed-to-load", E, "a rule pack could not be loaded")
+SUPPRESSION_MISSING_REASON = Code(
+    "AP005", "suppression-missing-reason", INFO, "a suppression without `-- reason`"
+)
+SUPPRESSION_UNKNOWN_RULE = Code(
+    "AP006", "suppression-unknown-rule", W, "a suppression names a rule that does not exist"
+)
 INPUT_NOT_FOUND = Code("AP010", "input-not-found", E, "a file named on the command line is missing")
 USAGE_ERROR = Code("AP011", "usage-error", E, "the command line is not valid")
 UNKNOWN_TARGET = Code("AP012", "unknown-target", E, "no target of that name is registered")
+UNKNOWN_RULE = Code("AP013", "unknown-rule", E, "no rule of that code or name is registered")
+INVALID_CONFIG = Code("AP020", "invalid-config", E, "apic.toml or [tool.apic] is not valid")
 
 ALL_CODES: tuple[Code, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Code))

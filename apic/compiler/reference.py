@@ -1,4 +1,5 @@
-"""Generated parts of the documentation: the `.gw` schema reference and the code table.
+"""Generated parts of the documentation: the `.gw` schema reference, the code table and the
+rule pages (docs/rules/, from the rule docstrings).
 
 The docs hold hand-written prose with generated sections between markers
 (`<!-- generated:NAME -->` … `<!-- end:NAME -->`). `python -m apic.compiler.reference`
@@ -100,15 +101,28 @@ def render_doc(text: str, name: str, content: str) -> str:
     return pattern.sub(lambda m: m.group(1) + content + m.group(2), text)
 
 
+def rule_pages() -> dict[Path, str]:
+    """docs/rules/: one page per built-in rule plus the index, whole files from docstrings."""
+    from apic.compiler.lint.docs import index_page, rule_page
+    from apic.compiler.rules import RULES
+
+    rules = sorted(RULES, key=lambda r: r.code)
+    pages = {DOCS / "rules" / f"{rule.code}.md": rule_page(rule) for rule in rules}
+    pages[DOCS / "rules" / "README.md"] = index_page(rules)
+    return pages
+
+
 def updated_docs() -> dict[Path, str]:
     result: dict[Path, str] = {}
     for name, (file, build) in SECTIONS.items():
         path = DOCS / file
         current = result.get(path) or path.read_text(encoding="utf-8")
         result[path] = render_doc(current, name, build())
+    result.update(rule_pages())
     return result
 
 
 if __name__ == "__main__":
     for path, text in updated_docs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -9,8 +9,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from apic.compiler import codes
-from apic.compiler.model import GatewayModel
-from apic.targets import sampling
+from apic.compiler.model import GatewayModel, sampling
 from apic.targets.base import Artifact, CompileResult, Target
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from apic.api import load
 from apic.compiler.diagnostics import Diagnostic, Severity
+from apic.compiler.lint.plan import LintPlan
 from apic.compiler.lint.registry import build_rule_set
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.lint.runner import run_rules
@@ -53,7 +54,7 @@ def test_runner_stamps_severity_suppresses_and_contains_crashes(tmp_path: Path) 
         loaded.model,
         [PublicRoute, Crashes],
         fallback_span=loaded.sources[0].whole(),
-        severities={"test-public-route": Severity.ERROR},
+        plan=LintPlan(rules=(PublicRoute, Crashes), severities={"ZZ001": Severity.ERROR}),
         suppressions=loaded.suppressions,
     )
     found = [(d.code, d.severity.value, d.span.start_location) for d in outcome.diagnostics]

@@ -382,6 +382,14 @@ class Api(Node):
     def stage(self, name: str) -> Stage | None:
         return next((s for s in self.stages if s.name == name), None)
 
+    def cors_policy(self, route: Route) -> CorsPolicy | None:
+        """The CORS policy a route answers with: its named one, the api-wide one, or none."""
+        if route.cors is False:
+            return None
+        if isinstance(route.cors, str):
+            return next((c for c in self.cors if c.name == route.cors), None)
+        return next((c for c in self.cors if c.name is None), None)
+
 
 @node
 class GatewayModel(Node):

@@ -542,11 +542,7 @@ class RestEmitter:
 
     # --- CORS ---------------------------------------------------------------------------
     def cors_policy(self, route: Route) -> CorsPolicy | None:
-        if route.cors is False:
-            return None
-        if isinstance(route.cors, str):
-            return next((c for c in self.api.cors if c.name == route.cors), None)
-        return next((c for c in self.api.cors if c.name is None), None)
+        return self.api.cors_policy(route)
 
     def cors_preflights(self) -> None:
         """REST APIs answer CORS preflights only through an OPTIONS method: a MOCK per path."""

@@ -34,7 +34,8 @@ def load_openapi(
     if not any(d.severity is Severity.ERROR for d in diagnostics):
         # With a broken reference the validator could only repeat it, vaguely, at 1:1.
         diagnostics.extend(validate(documents, document))
-    suppressions = ignore_directives(document)
+    suppressions, suppression_problems = ignore_directives(document)
+    diagnostics.extend(suppression_problems)
     diagnostics.extend(unknown_aws_extensions(document))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return LoadResult(None, sort_unique(diagnostics), _sources(documents), suppressions)
@@ -101,21 +102,37 @@ def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
     return found
 
 
-def ignore_directives(document: Document) -> list[Suppression]:
-    """`x-apic-ignore: [rule, …]` on any object silences those rules for findings inside it."""
+def ignore_directives(document: Document) -> tuple[list[Suppression], list[Diagnostic]]:
+    """`x-apic-ignore` on any object silences rules for findings inside it.
+
+    Two forms: a list of rule names or codes (`[route-no-auth]`), or a mapping from rule to
+    the reason (`{route-no-auth: "public catalogue"}`), the OpenAPI spelling of `-- reason`.
+    Anything else is reported, never skipped.
+    """
     found: list[Suppression] = []
+    problems: list[Diagnostic] = []
     for pointer, _, mapping in objects(document.value):
-        rules = mapping.get("x-apic-ignore")
-        if isinstance(rules, list) and all(isinstance(r, str) for r in rules):
-            key_pointer = f"{pointer}/x-apic-ignore"
-            found.append(
-                Suppression(
-                    "disable",
-                    tuple(rules),
-                    tuple(document.index.span(f"{key_pointer}/{n}") for n in range(len(rules))),
-                    None,
-                    document.index.key_span(key_pointer),
-                    document.index.node_span(pointer),
+        if "x-apic-ignore" not in mapping:
+            continue
+        value = mapping["x-apic-ignore"]
+        key_pointer = f"{pointer}/x-apic-ignore"
+        scope = document.index.node_span(pointer)
+        directive = document.index.key_span(key_pointer)
+        if isinstance(value, list) and value and all(isinstance(r, str) for r in value):
+            spans = tuple(document.index.span(f"{key_pointer}/{n}") for n in range(len(value)))
+            found.append(Suppression("disable", tuple(value), spans, None, directive, scope))
+        elif isinstance(value, dict) and value and all(isinstance(r, str) for r in value):
+            for rule, reason in value.items():
+                rule_pointer = f"{key_pointer}/{escape(rule)}"
+                text = reason.strip() if isinstance(reason, str) and reason.strip() else None
+                rule_span = document.index.key_span(rule_pointer)
+                found.append(Suppression("disable", (rule,), (rule_span,), text, rule_span, scope))
+        else:
+            problems.append(
+                codes.INVALID_SUPPRESSION(
+                    document.index.span(key_pointer),
+                    "`x-apic-ignore` must be a list of rule names or a mapping from rule name to reason",
+                    help='e.g. x-apic-ignore: {route-no-auth: "public catalogue"}',
                 )
             )
-    return found
+    return found, problems

@@ -1,0 +1,1 @@
+"""API-level rules: what an API kind supports, WebSocket routing and CORS."""

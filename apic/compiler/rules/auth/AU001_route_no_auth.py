@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from apic.compiler.diagnostics import Diagnostic, Severity
+from apic.compiler.lint.rule import Rule, RuleContext
+from apic.compiler.model import ApiKind, GatewayModel, HttpMethod
+from apic.compiler.rules.common import WRITE_METHODS, is_public, route_anchor
+
+
+class RouteNoAuth(Rule):
+    """
+    ## What it does
+    Finds routes that anyone can call: the effective `auth` (after `defaults` and `group`)
+    is `none` or unset, and the route is not a `healthcheck`. Writes (POST, PUT, PATCH,
+    DELETE, ANY) are errors. Preflight-only `OPTIONS` routes are left alone. On WebSocket
+    APIs only `$connect` is checked, since that is where a connection is authorised.
+
+    ## Why is this bad?
+    Accidentally public endpoints. AWS SAM recommends CloudFormation hooks that insist on
+    an authorizer for every API Gateway method; this catches it before the deploy.
+
+    ## Example
+    ```gw
+    api "shop" {
+      route POST "/orders" {}
+    }
+    ```
+
+    ## Use instead
+    ```gw
+    api "shop" {
+      route POST "/orders" { auth = iam }
+    }
+    ```
+    """
+
+    code = "AU001"
+    name = "route-no-auth"
+    summary = "a route anyone can call"
+    default_severity = Severity.WARNING
+    severity_note = "error for POST, PUT, PATCH, DELETE and ANY"
+
+    def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
+        for api in model.apis:
+            for route in api.routes:
+                if route.healthcheck or not is_public(route):
+                    continue
+                if api.kind is ApiKind.WEBSOCKET and route.path != "$connect":
+                    continue
+                if route.methods and set(route.methods) <= {HttpMethod.OPTIONS}:
+                    continue
+                writes = sorted(m.value for m in route.methods if m.value in WRITE_METHODS)
+                where = route.field_spans.get("auth")
+                own = (
+                    where is not None
+                    and route.span is not None
+                    and route.span.start <= where.start < route.span.end
+                )
+                related = [(where, "auth is set to none here")] if where is not None and not own else []
+                yield self.diagnostic(
+                    where if own else route_anchor(route),
+                    f"{route.label} is public: no auth applies"
+                    + (f", and it accepts {'/'.join(writes)}" if writes else ""),
+                    related=related,
+                    help="set `auth` on the route or in `defaults`; mark probes `healthcheck = true`",
+                    severity=Severity.ERROR if writes else Severity.WARNING,
+                )

@@ -1,0 +1,1 @@
+"""Backend rules (BE): how the gateway reaches what it fronts."""

@@ -1,0 +1,78 @@
+"""Small questions many rules ask of the model: is a route public, where to point at it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, ParamSource, Route, SourceKind
+from apic.compiler.model.routes import segments
+from apic.compiler.source import Span
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+_STRENGTH = {AuthKind.NONE: 0, AuthKind.API_KEY: 1, AuthKind.IAM: 2, AuthKind.AUTHORIZER: 2}
+
+
+def apis(model: GatewayModel, *kinds: ApiKind) -> Iterator[Api]:
+    """The model's APIs, only those of `kinds` when given."""
+    for api in model.apis:
+        if not kinds or api.kind in kinds:
+            yield api
+
+
+def is_public(route: Route) -> bool:
+    """Reachable without credentials: no auth at all, or an alternative of only `none`."""
+    if not route.auth:
+        return True
+    return any(all(r.kind is AuthKind.NONE for r in alternative) for alternative in route.auth)
+
+
+def auth_strength(route: Route) -> int:
+    """0 public, 1 API key only, 2 a real authenticator; the weakest alternative counts."""
+    if not route.auth:
+        return 0
+    return min(max((_STRENGTH[r.kind] for r in alt), default=0) for alt in route.auth)
+
+
+def route_anchor(route: Route) -> Span | None:
+    """`GET "/path"` of the route's header: where a finding about the route as a whole points."""
+    path = route.field_spans.get("path")
+    methods = route.field_spans.get("methods")
+    if path is not None and methods is not None and methods.source is path.source:
+        return methods.cover(path)
+    return path or route.span
+
+
+def path_params(path: str) -> dict[str, bool]:
+    """Parameter names of a path template -> whether the parameter is greedy."""
+    return {s.text: s.kind == "greedy" for s in segments(path) if s.kind != "literal"}
+
+
+def route_sources(route: Route) -> Iterator[tuple[ParamSource, Span | None, str]]:
+    """Every mapped value a route reads, with where it is written and what uses it."""
+    for mapping in route.forward:
+        yield (
+            mapping.source,
+            mapping.source.span or mapping.span,
+            f"forward {mapping.location.value} `{mapping.name}`",
+        )
+    if route.cache is not None:
+        for key in route.cache.keys:
+            yield key, key.span or route.cache.span, "cache key"
+
+
+_TEMPLATE_PARAM = re.compile(
+    r"\$input\.params\(\)\.(?P<where>querystring|header|path)\.get\(\s*['\"](?P<name>[^'\"]+)['\"]\s*\)"
+)
+TEMPLATE_KINDS = {"querystring": SourceKind.QUERY, "header": SourceKind.HEADER, "path": SourceKind.PATH}
+
+
+def template_params(route: Route) -> Iterator[tuple[SourceKind, str, Span | None]]:
+    """Parameters a request template reads explicitly (`$input.params().querystring.get('x')`)."""
+    for template in route.request_templates:
+        for found in _TEMPLATE_PARAM.finditer(template.text):
+            yield TEMPLATE_KINDS[found.group("where")], found.group("name"), template.span
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -1,0 +1,1 @@
+"""Domain rules (DM): certificates, TLS policies and base path mappings."""

@@ -1,0 +1,1 @@
+"""Route rules (RT): conflicts between routes and the parameters they bind."""

@@ -1,0 +1,1 @@
+"""Stage rules (ST): canaries, caches and stage variables."""

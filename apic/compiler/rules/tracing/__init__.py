@@ -1,0 +1,1 @@
+"""Trace sampling rules (TR): X-Ray rules that are out of range, shadowed or wasted on probes."""

@@ -6,6 +6,7 @@ no traceback reaches the user (set APIC_DEBUG=1 to see one after an internal err
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shlex
@@ -18,13 +19,16 @@ from typing import TextIO
 from pydantic import TypeAdapter
 
 from apic import __version__
-from apic.api import lint, load
+from apic.api import config_for, lint, lint_plan, load, rule_set
 from apic.compiler import codes
+from apic.compiler.config import load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
-from apic.compiler.emit.formatters import FORMATTERS
+from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
 from apic.compiler.frontends.base import LoadOptions
+from apic.compiler.lint.docs import kinds_text, rule_page
+from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
-from apic.compiler.source import SourceFile
+from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
 from apic.targets.base import Artifact, discover_targets
 
@@ -57,13 +61,29 @@ class CommandLine:
         self.quoted = [shlex.quote(a) for a in ["apic", *self.argv]]
         self.source = SourceFile("<command line>", " ".join(self.quoted))
 
-    def span_of(self, argument: str | None) -> object:
+    def span_of(self, argument: str | None) -> Span:
         offset = 0
         for quoted, raw in zip(self.quoted, ["apic", *self.argv], strict=True):
             if argument is not None and raw == argument and offset > 0:
                 return self.source.span(offset, offset + len(quoted))
             offset += len(quoted) + 1
         return self.source.span(0, len(self.source.text))
+
+    def selectors(self, values: Sequence[str]) -> list[Selector]:
+        """`--select RT,AU001`: one selector per item, each pointing at its own characters."""
+        found: list[Selector] = []
+        for value in values:
+            whole = self.span_of(value)
+            inline = whole.text == value  # unquoted: item offsets map 1:1
+            position = 0
+            for item in value.split(","):
+                start = value.index(item, position)
+                position = start + len(item)
+                if not item.strip():
+                    continue
+                span = self.source.span(whole.start + start, whole.start + position) if inline else whole
+                found.append(Selector(item.strip(), span))
+        return found
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--format",
-            choices=sorted(FORMATTERS),
-            default="human",
-            help="how to print diagnostics (default: human)",
+            choices=FORMAT_CHOICES,
+            default="auto",
+            help="how to print diagnostics (default: auto = github under GitHub Actions, else human)",
         )
         p.add_argument(
             "--allow-remote-refs",
@@ -102,8 +122,26 @@ def build_parser() -> argparse.ArgumentParser:
     lint_p.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],
-        default="error",
-        help="exit 1 when a finding has at least this severity (default: error)",
+        default=None,
+        help="exit 1 when a finding has at least this severity (default: the config's, else error)",
+    )
+    lint_p.add_argument(
+        "--select",
+        action="append",
+        metavar="RULES",
+        help="run only these rules: codes, names, families or ALL, comma-separated (replaces the config's)",
+    )
+    lint_p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="RULES",
+        help="skip these rules, comma-separated (added to the config's)",
+    )
+    lint_p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="apic.toml or pyproject.toml to use (default: the nearest one above each file)",
     )
     common(lint_p)
 
@@ -123,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
     inspect.add_argument("file", type=Path)
     common(inspect)
+
+    rules_p = sub.add_parser("rules", help="list the lint rules")
+    rules_p.add_argument("--format", choices=("human", "json"), default="human")
+    rule_p = sub.add_parser("rule", help="explain one lint rule (by code or name)")
+    rule_p.add_argument("rule", help="a rule code such as RT001 or a name such as route-duplicate")
 
     sub.add_parser("targets", help="list the registered targets")
     sub.add_parser("cfn-lint-rules", help="where apic's cfn-lint rules are, and how to run them")
@@ -166,7 +209,8 @@ def model_json(model: GatewayModel) -> str:
 
 
 def emit(diagnostics: list[Diagnostic], output_format: str, files: int, stream: TextIO) -> None:
-    formatter = FORMATTERS[output_format]()
+    rules = {rule.code: rule for rule in rule_set().rules}
+    formatter = pick(output_format)(rules)
     stream.write(formatter.format(sort_unique(diagnostics), files=files))
 
 
@@ -178,6 +222,13 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         for name, target in targets.items():
             print(f"{name:12} {target.description}")
         return [], EXIT_OK, -1
+
+    if args.command == "rules":
+        sys.stdout.write(rules_table(args.format))
+        return [], EXIT_OK, -1
+
+    if args.command == "rule":
+        return explain_rule(args.rule, command_line)
 
     if args.command == "cfn-lint-rules":
         from apic.targets.cfn.lint import usage
@@ -217,16 +268,7 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return diagnostics, EXIT_ERROR if failed else EXIT_OK, len(files)
 
     if args.command == "lint":
-        results = [lint(f, options) for f in files]
-        diagnostics = [d for r in results for d in r.diagnostics]
-        if any(r.load.model is None for r in results):
-            return diagnostics, EXIT_ERROR, len(files)
-        fail_on = Severity(args.fail_on)
-        return (
-            diagnostics,
-            EXIT_FINDINGS if any(d.severity.at_least(fail_on) for d in diagnostics) else EXIT_OK,
-            len(files),
-        )
+        return run_lint(args, files, options, command_line)
 
     # compile
     targets = discover_targets()
@@ -273,3 +315,85 @@ def write_artifacts(artifacts: Sequence[Artifact], folder: Path | None) -> None:
         destination = folder / artifact.path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(artifact.text, encoding="utf-8")
+
+
+def run_lint(
+    args: argparse.Namespace, files: list[Path], options: LoadOptions, command_line: CommandLine
+) -> tuple[list[Diagnostic], int, int]:
+    """Lint each file with the plan of its configuration (found per file, built once each)."""
+    if args.config is not None and not args.config.is_file():
+        return (
+            [codes.INPUT_NOT_FOUND(command_line.span_of(str(args.config)), f"no such file: {args.config}")],
+            (EXIT_ERROR),
+            len(files),
+        )
+    select = command_line.selectors(args.select) if args.select else None
+    ignore = command_line.selectors(args.ignore) if args.ignore else []
+    fail_on = Severity(args.fail_on) if args.fail_on else None
+    plans: dict[str, LintPlan] = {}
+    diagnostics: list[Diagnostic] = []
+    exit_code = EXIT_OK
+    for file in files:
+        config = load_config(args.config, str(args.config)) if args.config else config_for(file)
+        key = config.source.path if config.source is not None else ""
+        if key not in plans:
+            plan, problems = lint_plan(config, select=select, ignore=ignore, fail_on=fail_on)
+            plans[key] = plan
+            diagnostics.extend(problems)
+            if any(p.severity is Severity.ERROR for p in problems):
+                exit_code = EXIT_ERROR
+        if exit_code == EXIT_ERROR:
+            continue  # a broken configuration: report it, lint nothing
+        result = lint(file, options, plan=plans[key])
+        diagnostics.extend(result.diagnostics)
+        if result.load.model is None:
+            exit_code = EXIT_ERROR
+        elif result.failed and exit_code == EXIT_OK:
+            exit_code = EXIT_FINDINGS
+    return diagnostics, exit_code, len(files)
+
+
+def rules_table(output_format: str) -> str:
+    rules = rule_set().rules
+    if output_format == "json":
+        entries = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.default_severity.value,
+                "severity_note": r.severity_note,
+                "kinds": kinds_text(r),
+                "summary": r.summary,
+            }
+            for r in rules
+        ]
+        return json.dumps(entries, indent=2) + "\n"
+    rows = [("CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY")]
+    rows += [(r.code, r.name, r.default_severity.value, kinds_text(r), r.summary) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] for row in rows
+    ]
+    lines.append("")
+    lines.append(f"{len(rules)} rules. `apic rule NAME` explains one; select them in apic.toml [lint].")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def explain_rule(wanted: str, command_line: CommandLine) -> tuple[list[Diagnostic], int, int]:
+    rules = rule_set().rules
+    for rule in rules:
+        if wanted in (rule.code, rule.name):
+            sys.stdout.write(rule_page(rule))
+            return [], EXIT_OK, -1
+    names = [r.name for r in rules] + [r.code for r in rules]
+    return (
+        [
+            codes.UNKNOWN_RULE(
+                command_line.span_of(wanted),
+                f"`{wanted}` is not a rule code or name",
+                help=did_you_mean(wanted, names) or "see `apic rules`",
+            )
+        ],
+        EXIT_ERROR,
+        0,
+    )

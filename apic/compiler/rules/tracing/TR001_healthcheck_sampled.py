@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
-from apic.compiler.model import GatewayModel
+from apic.compiler.model import ApiKind, GatewayModel
 from apic.compiler.model.sampling import healthcheck_rules, user_rules
 from apic.compiler.rules.common import route_anchor
 from apic.compiler.rules.tracing.common import covers, traced_stages
@@ -53,6 +53,7 @@ class HealthcheckSampled(Rule):
     name = "healthcheck-sampled"
     summary = "healthcheck requests are traced"
     default_severity = Severity.ERROR
+    kinds = frozenset({ApiKind.REST})
 
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
-from apic.compiler.model import GatewayModel
+from apic.compiler.model import ApiKind, GatewayModel
 from apic.compiler.rules.tracing.common import traced_stages
 
 
@@ -44,6 +44,7 @@ class SamplingDefaultMissing(Rule):
     name = "sampling-default-missing"
     summary = "tracing is on but no default sampling rate is set"
     default_severity = Severity.WARNING
+    kinds = frozenset({ApiKind.REST})
 
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:

@@ -702,14 +702,22 @@ class OpenApiLowerer:
                 url = url.replace("{" + var + "}", str(spec["default"]))
         return url
 
-    def backend(self, key: tuple[Any, ...], label: str, *, span: Span, **fields: Any) -> str:
+    def backend(
+        self,
+        key: tuple[Any, ...],
+        label: str,
+        *,
+        span: Span,
+        field_spans: dict[str, Span] | None = None,
+        **fields: Any,
+    ) -> str:
         if key in self.backend_keys:
             return self.backend_keys[key]
         name, n = label, 2
         while name in self.backends:
             name, n = f"{label}-{n}", n + 1
         self.backend_keys[key] = name
-        self.backends[name] = Backend(name=name, **fields, span=span)
+        self.backends[name] = Backend(name=name, **fields, span=span, field_spans=field_spans or {})
         return name
 
     def integration(self, integration: Cursor, path: str, method: HttpMethod) -> dict[str, Any]:
@@ -729,6 +737,16 @@ class OpenApiLowerer:
         credentials = value.get("credentials") if isinstance(value.get("credentials"), str) else None
         tls = value.get("tlsConfig") if isinstance(value.get("tlsConfig"), dict) else {}
         tls_verify = False if tls.get("insecureSkipVerification") is True else None
+        # where each backend field is written, so lint findings point at the integration's keys
+        written = {
+            "uri": "uri",
+            "vpc_link": "connectionId",
+            "tls_verify": "tlsConfig",
+            "credentials": "credentials",
+        }
+        spans = {field: integration.child_span(key) for field, key in written.items() if key in value}
+        if "uri" in spans:
+            spans["url"] = spans["function"] = spans["uri"]
         if kind in ("http", "http_proxy"):
             if not isinstance(uri, str) or not urllib.parse.urlsplit(uri).netloc:
                 self.report(
@@ -748,6 +766,7 @@ class OpenApiLowerer:
                 vpc_link=vpc_link,
                 tls_verify=tls_verify,
                 span=integration.span,
+                field_spans=spans,
             )
             upstream = urllib.parse.unquote(parts.path) or "/"
             if upstream != path:
@@ -762,6 +781,7 @@ class OpenApiLowerer:
                 function=function,
                 credentials=credentials,
                 span=integration.span,
+                field_spans=spans,
             )
         elif kind == "aws" and isinstance(uri, str) and AWS_URI.fullmatch(uri):
             service = AWS_URI.fullmatch(uri).group("service")  # type: ignore[union-attr]
@@ -772,6 +792,7 @@ class OpenApiLowerer:
                 uri=uri,
                 credentials=credentials,
                 span=integration.span,
+                field_spans=spans,
             )
         elif kind == "mock":
             result["backend"] = self.backend(("mock",), "mock", type=BackendType.MOCK, span=integration.span)

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext, RuleOptions
-from apic.compiler.model import Api, ApiKind, GatewayModel, Rate, Throttle, UsagePlan
+from apic.compiler.model import Api, ApiKind, GatewayModel, Node, Rate, UsagePlan
 from apic.compiler.model.types import format_number
 from apic.compiler.source import Span
 
@@ -127,12 +127,8 @@ class UsagePlanLimits(Rule):
                 help="ask AWS to raise the account limit, then set account-rate in apic.toml",
             )
 
-    def _throttle(
-        self, owner: str, rate: Rate | None, burst: int | None, node: object
-    ) -> Iterator[Diagnostic]:
-        span: Span | None = (
-            node.span_of("rate") if isinstance(node, Throttle) else getattr(node, "span", None)
-        )
+    def _throttle(self, owner: str, rate: Rate | None, burst: int | None, node: Node) -> Iterator[Diagnostic]:
+        span: Span | None = node.span_of("rate")
         if rate is not None and rate.per != "s":
             yield self.diagnostic(
                 span,
@@ -141,7 +137,7 @@ class UsagePlanLimits(Rule):
                 severity=Severity.ERROR,
             )
             return
-        burst_span = node.span_of("burst") if hasattr(node, "span_of") else span
+        burst_span = node.span_of("burst")
         if burst is not None and burst == 0:
             yield self.diagnostic(burst_span, f"burst 0 of {owner} rejects every request with 429")
         elif burst is not None and rate is not None and burst < rate.amount:

@@ -33,7 +33,7 @@ from apic.compiler.source import SourceFile, Span
 from apic.compiler.tomlindex import PathPart, locate
 
 SeverityName = Literal["error", "warning", "info"]
-RuleSetting = Literal["off", "error", "warning", "info"] | dict[str, Any]
+RuleSetting = Any  # a severity, "off" or a table of options: checked against the rule (lint/plan.py)
 CONFIG_FILE = "apic.toml"
 
 
@@ -118,24 +118,34 @@ def load_config(path: Path | None, display: str | None = None) -> LoadedConfig:
     for key in prefix:
         data = data.get(key, {}) if isinstance(data, dict) else {}
     loaded = LoadedConfig(ApicConfig(), source, prefix)
-    try:
-        loaded.config = ApicConfig.model_validate(data)
-    except ValidationError as error:
-        for problem in error.errors():
-            where = [p for p in problem["loc"] if isinstance(p, (str, int))]
-            if problem["type"] in ("literal_error", "union_tag_invalid") and where[:2] == ["lint", "rules"]:
-                where = where[:3]
-            message = _message(problem, where)
-            loaded.diagnostics.append(codes.INVALID_CONFIG(loaded.span(*where), message))
+    # Report every problem, then go on without the offending keys, so one mistake does not
+    # hide the next (an unknown rule name in `select` is still found beside a bad fail-on).
+    for _ in range(8):
+        try:
+            loaded.config = ApicConfig.model_validate(data)
+            break
+        except ValidationError as error:
+            for problem in error.errors():
+                where = [p for p in problem["loc"] if isinstance(p, (str, int))]
+                loaded.diagnostics.append(codes.INVALID_CONFIG(loaded.span(*where), _message(problem, where)))
+                data = _without(data, where)
     return loaded
+
+
+def _without(data: Any, where: list[PathPart]) -> Any:
+    """A copy of `data` without the value at `where` (the whole key for a list item)."""
+    if not where or not isinstance(data, dict):
+        return {}
+    head = where[0]
+    if len(where) == 1 or not isinstance(data.get(head), dict):
+        return {k: v for k, v in data.items() if k != head}
+    return {**data, head: _without(data[head], where[1:])}
 
 
 def _message(problem: Any, where: list[PathPart]) -> str:
     key = ".".join(str(p) for p in where) or "the file"
     if problem["type"] == "extra_forbidden":
         return f"unknown key `{key}`"
-    if where[:2] == ["lint", "rules"] and len(where) == 3:
-        return f'`{key}` must be a severity (error, warning, info), "off", or a table of options'
     return f"`{key}`: {problem['msg']}"
 
 

@@ -115,6 +115,14 @@ def make_plan(
             )
             continue
         code = names[key]
+        if not isinstance(setting, (str, dict)):
+            problems.append(
+                codes.INVALID_CONFIG(
+                    key_span,
+                    f'`{key}` must be a severity (error, warning, info), "off", or a table of options',
+                )
+            )
+            continue
         severity_text: Any = setting if isinstance(setting, str) else setting.get("severity")
         if severity_text == "off":
             chosen.discard(code)
@@ -122,7 +130,9 @@ def make_plan(
             if severity_text not in ("error", "warning", "info"):
                 problems.append(
                     codes.INVALID_CONFIG(
-                        loaded.span("lint", "rules", key, "severity"),
+                        loaded.span(
+                            "lint", "rules", key, *([] if isinstance(setting, str) else ["severity"])
+                        ),
                         f"severity of `{key}` must be error, warning, info or off, not `{severity_text}`",
                     )
                 )

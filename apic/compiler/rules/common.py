@@ -35,12 +35,15 @@ def auth_strength(route: Route) -> int:
 
 
 def route_anchor(route: Route) -> Span | None:
-    """`GET "/path"` of the route's header: where a finding about the route as a whole points."""
+    """Where a finding about a route as a whole points: `GET "/path"` of a .gw route header,
+    the operation key (`get:`) of an OpenAPI route."""
     path = route.field_spans.get("path")
     methods = route.field_spans.get("methods")
-    if path is not None and methods is not None and methods.source is path.source:
-        return methods.cover(path)
-    return path or route.span
+    if path is None or methods is None or methods.source is not path.source:
+        return methods or path or route.span
+    if methods.start_location[0] == path.start_location[0]:
+        return methods.cover(path)  # .gw: `GET "/path"` on the route's first line
+    return methods  # OpenAPI: the operation key, inside the path item (where x-apic-ignore sits)
 
 
 def path_params(path: str) -> dict[str, bool]:

@@ -596,7 +596,7 @@ class OpenApiLowerer:
             "header_params": tuple(sorted(headers.values(), key=lambda p: p.name)),
             "validate": validate,
         }
-        spans = {"path": item.key_span()}
+        spans = {"path": item.key_span(), "methods": operation.key_span()}
         if "security" in operation.value:
             spans["auth"] = operation.document.index.key_span(f"{operation.pointer}/security")
         integration = self.mapping(operation, "x-amazon-apigateway-integration")

@@ -1,0 +1,122 @@
+"""The lint command line: configuration discovery, selection flags, fail levels, rule listings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from apic.cli import main
+
+API = """\
+api "shop" {
+  defaults { auth = iam }
+  backend "app" { url = "http://app.example.com" }
+  route GET "/orders/{id}" { backend = backend.app }
+  route GET "/orders/latest" { backend = backend.app }
+}
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[tuple[str, str, int, int]]]:
+    code = main([*args, "--format", "json"])
+    found = json.loads(capsys.readouterr().out)
+    return code, [(d["code"], d["severity"], d["line"], d["column"]) for d in found]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "shop.gw").write_text(API, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_defaults_without_configuration(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["lint", "api/shop.gw"], capsys) == (
+        0,
+        [("BE001", "warning", 3, 19), ("RT003", "info", 5, 9)],
+    )
+
+
+def test_fail_on_from_the_command_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["lint", "api/shop.gw", "--fail-on", "warning"], capsys)[0] == 1
+    assert run(["lint", "api/shop.gw", "--fail-on", "info", "--ignore", "BE001"], capsys)[0] == 1
+    assert run(["lint", "api/shop.gw", "--fail-on", "info", "--ignore", "BE,RT003"], capsys) == (0, [])
+
+
+def test_select_replaces_and_ignore_adds(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["lint", "api/shop.gw", "--select", "route-literal-param-overlap"], capsys)[1] == [
+        ("RT003", "info", 5, 9)
+    ]
+    assert run(["lint", "api/shop.gw", "--select", "ALL", "--ignore", "RT"], capsys)[1] == [
+        ("BE001", "warning", 3, 19)
+    ]
+
+
+def test_unknown_selector_points_into_the_command_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["lint", "api/shop.gw", "--select", "RT,route-dupe"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert out.splitlines()[:4] == [
+        "<command line>:1:35: error[AP013] `route-dupe` is not a rule code, rule name, family or ALL "
+        "(unknown-rule)",
+        "  |",
+        "1 | apic lint api/shop.gw --select RT,route-dupe",
+        "  |                                   ^^^^^^^^^^",
+    ]
+
+
+def test_pyproject_tool_apic_is_found_above_the_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.apic.lint]\nfail-on = "warning"\n\n'
+        '[tool.apic.lint.rules]\nbackend-plain-http = "error"\nroute-literal-param-overlap = "off"\n',
+        encoding="utf-8",
+    )
+    assert run(["lint", "api/shop.gw"], capsys) == (1, [("BE001", "error", 3, 19)])
+
+
+def test_apic_toml_wins_over_pyproject_and_errors_point_into_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.apic.lint]\nfail-on = "info"\n', encoding="utf-8")
+    (project / "api" / "apic.toml").write_text('[lint]\nignore = ["BE001"]\n\n[lnt]\n', encoding="utf-8")
+    code = main(["lint", "api/shop.gw", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)
+    assert code == 2
+    assert [(d["code"], d["file"], d["line"], d["column"], d["message"]) for d in found] == [
+        ("AP020", "api/apic.toml", 4, 2, "unknown key `lnt`")
+    ]
+
+
+def test_explicit_config_and_missing_config(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "strict.toml").write_text('[lint]\nfail-on = "info"\n', encoding="utf-8")
+    assert run(["lint", "api/shop.gw", "--config", "strict.toml"], capsys)[0] == 1
+    assert run(["lint", "api/shop.gw", "--config", "nope.toml"], capsys) == (2, [("AP010", "error", 1, 32)])
+
+
+def test_rules_listing_and_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {
+        "code": "RT001",
+        "name": "route-duplicate",
+        "severity": "error",
+        "severity_note": None,
+        "kinds": "all",
+        "summary": "two routes answer the same method and path",
+    } in listed
+    assert main(["rules"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["CODE", "NAME", "SEVERITY", "KINDS", "SUMMARY"]
+    assert table[1].startswith("AU001  route-no-auth")
+    assert main(["rule", "RT003"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# RT003 `route-literal-param-overlap`\n")
+    assert main(["rule", "route-literal-param-overlap"]) == 0
+    assert capsys.readouterr().out == page

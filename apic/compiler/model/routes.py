@@ -15,8 +15,10 @@ prefix routers) would decide differently.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from apic.compiler.model import Api, ApiKind, HttpMethod, Route
 
@@ -36,6 +38,7 @@ class Segment:
         return "{" + self.text + ("+}" if self.kind == "greedy" else "}")
 
 
+@lru_cache(maxsize=65536)
 def segments(path: str) -> tuple[Segment, ...]:
     """`/book/{id}/{rest+}` -> literal book, param id, greedy rest; `/` -> ()."""
     result = []
@@ -102,6 +105,19 @@ class RouteTable:
     route_keys: dict[str, Route]
 
     @classmethod
+    def of(cls, api: Api) -> RouteTable:
+        """The table of `api`, built once however many rules ask (the last few are kept)."""
+        key = id(api)
+        cached = _TABLES.get(key)
+        if cached is not None and cached[0]() is api:
+            return cached[1]
+        table = cls.build(api)
+        _TABLES[key] = (weakref.ref(api), table)
+        while len(_TABLES) > 8:
+            _TABLES.pop(next(iter(_TABLES)))
+        return table
+
+    @classmethod
     def build(cls, api: Api) -> RouteTable:
         root = TrieNode()
         keys: dict[str, Route] = {}
@@ -123,6 +139,11 @@ class RouteTable:
         wanted = HttpMethod(method.upper())
         parts = [p for p in path.split("?", 1)[0].strip("/").split("/") if p]
         return _match(self.root, parts, 0, wanted)
+
+
+_TABLES: dict[
+    int, tuple[Api, RouteTable]
+] = {}  # id -> (the api, kept alive so ids are not reused, its table)
 
 
 def _child(node: TrieNode, segment: Segment, route: Route) -> TrieNode:

@@ -52,7 +52,7 @@ class RouteDuplicate(Rule):
 
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:
-            table = RouteTable.build(api)
+            table = RouteTable.of(api)
             groups = [node.routes for node in table.root.walk() if len(node.routes) > 1]
             by_key: dict[str, list] = {}
             for route in api.routes:

@@ -58,7 +58,7 @@ class RouteParamNameMismatch(Rule):
                 continue
             rest = api.kind is ApiKind.REST
             severity = Severity.ERROR if rest else Severity.WARNING
-            for node in RouteTable.build(api).root.walk():
+            for node in RouteTable.of(api).root.walk():
                 variables = [(f"{{{n}}}", r) for n, r in node.param_names.items()]
                 if rest:
                     variables += [(f"{{{n}+}}", r) for n, r in node.greedy_names.items()]

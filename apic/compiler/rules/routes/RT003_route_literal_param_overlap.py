@@ -74,7 +74,7 @@ class RouteLiteralParamOverlap(Rule):
             if api.kind is ApiKind.WEBSOCKET:
                 continue
             reported: set[int] = set()
-            for node in RouteTable.build(api).root.walk():
+            for node in RouteTable.of(api).root.walk():
                 if node.param is None or not node.literals:
                     continue
                 for child in node.literals.values():

@@ -91,7 +91,7 @@ class RouteGreedyShadow(Rule):
         for api in model.apis:
             if api.kind is ApiKind.WEBSOCKET:
                 continue
-            root = RouteTable.build(api).root
+            root = RouteTable.of(api).root
             summary = subtrees(root)
             for node in root.walk():
                 if node.greedy is None or not node.greedy.routes:

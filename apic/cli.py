@@ -152,6 +152,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, default=None, help="write artifacts into this folder (default: stdout)"
     )
     compile_p.add_argument(
+        "--no-lint",
+        action="store_true",
+        help="skip the lint rules (by default an error-level finding stops the compile)",
+    )
+    compile_p.add_argument(
         "--output-format",
         default=None,
         help="the artifact's syntax, e.g. yaml or json for cfn (default: the target's first)",
@@ -292,11 +297,22 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             args.output_format,
             help=did_you_mean(args.output_format, target.output_formats),
         )
-    loaded = load(files[0], options)
+    if args.no_lint:
+        loaded = load(files[0], options)
+        findings: list[Diagnostic] = list(loaded.diagnostics)
+    else:
+        # lint first: an error-level finding (a deploy failure or a security hole) blocks the
+        # build unless it is suppressed or configured down, as rules.md promises
+        linted = lint(files[0], options)
+        loaded, findings = linted.load, linted.diagnostics
     if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
-        return loaded.diagnostics, EXIT_ERROR, 1
+        return findings, EXIT_ERROR, 1
+    if any(d.code.startswith("AP") and d.severity is Severity.ERROR for d in findings):
+        return findings, EXIT_ERROR, 1  # a broken configuration
+    if any(d.severity is Severity.ERROR for d in findings):
+        return findings, EXIT_FINDINGS, 1  # lint errors: nothing is written
     result = target.compile(loaded.model, args.output_format)
-    diagnostics = [*loaded.diagnostics, *result.diagnostics]
+    diagnostics = [*findings, *result.diagnostics]
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return diagnostics, EXIT_FINDINGS, 1  # nothing is written
     write_artifacts(result.artifacts, args.output)

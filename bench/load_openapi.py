@@ -45,9 +45,13 @@ def median_time(action: Callable[[], object], runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus/openapi")
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus/openapi"
+    )
     args = parser.parse_args()
-    print(f"{'document':58} {'size':>8} {'pyyaml':>8} {'parse':>8} {'refs':>8} {'validate':>9} {'apic all':>9}")
+    print(
+        f"{'document':58} {'size':>8} {'pyyaml':>8} {'parse':>8} {'refs':>8} {'validate':>9} {'apic all':>9}"
+    )
     for relative in DOCUMENTS:
         path = args.corpus / relative
         if not path.exists():
@@ -68,8 +72,10 @@ def main() -> None:
         documents, document = closure()
         checking = median_time(lambda: validate(documents, document), args.runs)  # type: ignore[arg-type]  # noqa: B023
         everything = median_time(lambda: load(path), args.runs)  # noqa: B023
-        print(f"{relative:58} {len(data) / 1e6:7.1f}M {pyyaml:7.2f}s {parse:7.2f}s {refs:7.2f}s {checking:8.2f}s "
-              f"{everything:8.2f}s")
+        print(
+            f"{relative:58} {len(data) / 1e6:7.1f}M {pyyaml:7.2f}s {parse:7.2f}s {refs:7.2f}s {checking:8.2f}s "
+            f"{everything:8.2f}s"
+        )
 
 
 if __name__ == "__main__":

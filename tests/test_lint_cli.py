@@ -120,3 +120,28 @@ def test_rules_listing_and_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert page.startswith("# RT003 `route-literal-param-overlap`\n")
     assert main(["rule", "route-literal-param-overlap"]) == 0
     assert capsys.readouterr().out == page
+
+
+def test_compile_stops_on_lint_errors_unless_suppressed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway = """\
+api "a" {
+  region = "eu-west-1"
+  backend "app" { url = "https://app.example.com" }
+  route DELETE "/items/{id}" { backend = backend.app }
+  stage "prod" {}
+}
+"""
+    (project / "a.gw").write_text(gateway, encoding="utf-8")
+    assert main(["compile", "a.gw", "--target", "cfn", "-o", "out"]) == 1
+    captured = capsys.readouterr()
+    assert "a.gw:4:9: error[AU001] DELETE /items/{id} is public" in captured.err
+    assert captured.out == "" and not (project / "out").exists()
+    assert main(["compile", "a.gw", "--target", "cfn", "-o", "out", "--no-lint"]) == 0
+    suppressed = gateway.replace(
+        "  route DELETE", "  # apic: disable=route-no-auth -- a demo\n  route DELETE"
+    )
+    (project / "a.gw").write_text(suppressed, encoding="utf-8")
+    assert main(["compile", "a.gw", "--target", "cfn"]) == 0
+    assert capsys.readouterr().out.startswith("AWSTemplateFormatVersion")

@@ -39,6 +39,7 @@ from apic.compiler.model import (
     UsagePlan,
     VpcLink,
 )
+from apic.compiler.source import Span
 from apic.compiler.suggest import did_you_mean
 
 M = TypeVar("M", bound=BaseModel)
@@ -100,7 +101,7 @@ class ApicExtensions:
         return Throttle(
             rate=self.quantity(value.rate, v.RATE, cursor, f"{pointer}/rate"),
             burst=value.burst,
-            span=cursor.document.index.span(pointer),
+            **located(cursor, pointer),
         )
 
     # -- document -----------------------------------------------------------------------
@@ -112,6 +113,9 @@ class ApicExtensions:
 
         def at(*parts: str) -> str:
             return "".join(f"/{escape(p)}" for p in parts)
+
+        def here(pointer: str) -> dict[str, Any]:
+            return located(root, pointer)
 
         backends = {}
         for name, b in x.backends.items():
@@ -126,7 +130,9 @@ class ApicExtensions:
                 credentials=b.credentials,
                 timeout=self.quantity(b.timeout, v.DURATION, root, f"{p}/timeout"),
                 tls_verify=b.tls_verify,
-                k8s=K8sService(service=b.k8s.service, namespace=b.k8s.namespace, port=b.k8s.port)
+                k8s=K8sService(
+                    service=b.k8s.service, namespace=b.k8s.namespace, port=b.k8s.port, **here(f"{p}/k8s")
+                )
                 if b.k8s
                 else None,
                 health_check=HealthCheck(
@@ -139,10 +145,11 @@ class ApicExtensions:
                     ),
                     healthy=b.health_check.healthy,
                     unhealthy=b.health_check.unhealthy,
+                    **here(f"{p}/health_check"),
                 )
                 if b.health_check
                 else None,
-                span=span(p),
+                **here(p),
             )
         links = {
             name: VpcLink(
@@ -152,7 +159,7 @@ class ApicExtensions:
                 id=link.id,
                 subnets=tuple(link.subnets),
                 security_groups=tuple(link.security_groups),
-                span=span(at("x-apic-vpc-links", name)),
+                **here(at("x-apic-vpc-links", name)),
             )
             for name, link in x.vpc_links.items()
         }
@@ -171,6 +178,7 @@ class ApicExtensions:
                     size=self.quantity(s.cache.size, v.SIZE, root, f"{p}/cache/size"),
                     ttl=self.quantity(s.cache.ttl, v.DURATION, root, f"{p}/cache/ttl"),
                     encrypted=s.cache.encrypted,
+                    **here(f"{p}/cache"),
                 )
                 if s.cache
                 else None,
@@ -178,6 +186,7 @@ class ApicExtensions:
                     percent=self.quantity(s.canary.percent, v.PERCENT, root, f"{p}/canary/percent"),
                     variables=s.canary.variables,
                     use_stage_cache=s.canary.use_stage_cache,
+                    **here(f"{p}/canary"),
                 )
                 if s.canary
                 else None,
@@ -185,13 +194,14 @@ class ApicExtensions:
                     destination=s.access_log.destination,
                     format=s.access_log.format,
                     custom=s.access_log.format not in (None, "json", "clf"),
+                    **here(f"{p}/access_log"),
                 )
                 if s.access_log
                 else None,
                 logging=LogLevel(s.logging) if s.logging else None,
                 metrics=s.metrics,
                 tags=s.tags,
-                span=span(p),
+                **here(p),
             )
         plans = {}
         for name, plan in x.usage_plans.items():
@@ -210,17 +220,20 @@ class ApicExtensions:
                         path=m.path,
                         burst=m.burst,
                         rate=self.quantity(m.rate, v.RATE, root, f"{p}/method_throttles/{n}/rate"),
+                        **here(f"{p}/method_throttles/{n}"),
                     )
                     for n, m in enumerate(plan.method_throttles)
                 ),
-                span=span(p),
+                **here(p),
             )
         consumers = {}
         for name, c in x.consumers.items():
             p = at("x-apic-consumers", name)
             if c.plan not in plans:
                 self.unknown(root, f"{p}/plan", "usage plan", c.plan, plans)
-            key = EnvRef(name=c.api_key.env) if hasattr(c.api_key, "env") else c.api_key
+            key = (
+                EnvRef(name=c.api_key.env, **here(f"{p}/api_key")) if hasattr(c.api_key, "env") else c.api_key
+            )
             consumers[name] = Consumer(name=name, plan=c.plan, api_key=key, enabled=c.enabled, span=span(p))
         domains = {}
         for host, d in x.domains.items():
@@ -234,17 +247,30 @@ class ApicExtensions:
                 mtls_truststore=d.mtls_truststore,
                 route53=None
                 if d.route53 is None
-                else Route53(zone=d.route53.zone, zone_id=d.route53.zone_id, ipv6=d.route53.ipv6),
+                else Route53(
+                    zone=d.route53.zone,
+                    zone_id=d.route53.zone_id,
+                    ipv6=d.route53.ipv6,
+                    **here(f"{p}/route53"),
+                ),
                 base_paths=tuple(
                     sorted(
                         (
-                            BasePathMapping(base_path=b, stage=s, span=span(f"{p}/base_paths/{escape(b)}"))
+                            BasePathMapping(
+                                base_path=b,
+                                stage=s,
+                                span=span(f"{p}/base_paths/{escape(b)}"),
+                                field_spans={
+                                    "base_path": root.document.index.key_span(f"{p}/base_paths/{escape(b)}"),
+                                    "stage": span(f"{p}/base_paths/{escape(b)}"),
+                                },
+                            )
                             for b, s in d.base_paths.items()
                         ),
                         key=lambda m: (m.base_path, m.stage),
                     )
                 ),
-                span=span(p),
+                **here(p),
             )
         tracing = None
         if x.tracing is not None:
@@ -253,6 +279,7 @@ class ApicExtensions:
                 default=SamplingDefault(
                     rate=self.quantity(t.default.rate, v.PERCENT, root, f"{p}/default/rate"),
                     fixed_target=t.default.fixed_target,
+                    **here(f"{p}/default"),
                 )
                 if t.default
                 else None,
@@ -268,14 +295,14 @@ class ApicExtensions:
                                 host=r.host,
                                 rate=self.quantity(r.rate, v.PERCENT, root, f"{p}/rules/{escape(n)}/rate"),
                                 fixed_target=r.fixed_target,
-                                span=span(f"{p}/rules/{escape(n)}"),
+                                **here(f"{p}/rules/{escape(n)}"),
                             )
                             for n, r in t.rules.items()
                         ),
                         key=lambda r: r.name,
                     )
                 ),
-                span=span(p),
+                **here(p),
             )
         return x, {
             "backends": backends,
@@ -315,3 +342,16 @@ class ApicExtensions:
         if x.throttle is not None:
             result["throttle"] = self.throttle(x.throttle, operation, f"{operation.pointer}/x-apic-throttle")
         return result
+
+
+def located(cursor: Cursor, pointer: str) -> dict[str, Any]:
+    """`span` and `field_spans` for a node built from the mapping at `pointer`: each field
+    points at its key, as a .gw field points at its `name = value` line."""
+    index = cursor.document.index
+    value = cursor.document.at(pointer)
+    fields: dict[str, Span] = {}
+    if isinstance(value, dict):
+        for key in value:
+            if isinstance(key, str):
+                fields[key.replace("-", "_")] = index.key_span(f"{pointer}/{escape(key)}")
+    return {"span": index.span(pointer), "field_spans": fields}

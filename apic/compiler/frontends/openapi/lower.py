@@ -80,14 +80,14 @@ def status_code(value: Any) -> int | None:
     return None
 
 
-def parse_source(text: str) -> ParamSource | None:
-    """`method.request.header.X`, `context.requestId`, `'static'`… -> ParamSource."""
+def parse_source(text: str, span: Span | None = None) -> ParamSource | None:
+    """`method.request.header.X`, `context.requestId`, `'static'`… -> ParamSource at `span`."""
     if len(text) >= 2 and text[0] == text[-1] == "'":
-        return ParamSource(kind=SourceKind.STATIC, name=text[1:-1])
+        return ParamSource(kind=SourceKind.STATIC, name=text[1:-1], span=span)
     for pattern, kind in SOURCES:
         match = pattern.fullmatch(text)
         if match:
-            return ParamSource(kind=kind, name=match.group(1))
+            return ParamSource(kind=kind, name=match.group(1), span=span)
     return None
 
 
@@ -372,7 +372,9 @@ class OpenApiLowerer:
                     Authorizer(name=name, type=AuthorizerType.API_KEY, span=scheme.node_span),
                 )
             source = ParamSource(
-                kind=SourceKind.HEADER if where == "header" else SourceKind.QUERY, name=key_name
+                kind=SourceKind.HEADER if where == "header" else SourceKind.QUERY,
+                name=key_name,
+                span=scheme.child_span("name") if "name" in scheme.value else scheme.node_span,
             )
             return _Scheme(
                 AuthKind.AUTHORIZER,
@@ -423,7 +425,7 @@ class OpenApiLowerer:
         sources = [s.strip() for s in str(value.get("identitySource", "")).split(",") if s.strip()]
         identity = []
         for text in sources:
-            source = parse_source(text.removeprefix("$"))
+            source = parse_source(text.removeprefix("$"), aws.child_span("identitySource"))
             if source is None:
                 self.report(
                     codes.INVALID_EXTENSION,
@@ -815,7 +817,10 @@ class OpenApiLowerer:
         result["responses"] = self.integration_responses(integration.get("responses"))
         keys = self.strings(integration, "cacheKeyParameters")
         if keys:
-            sources = [parse_source(k) for k in keys]
+            where = f"{integration.pointer}/cacheKeyParameters"
+            sources = [
+                parse_source(k, integration.document.index.span(f"{where}/{n}")) for n, k in enumerate(keys)
+            ]
             result["cache"] = RouteCache(
                 keys=tuple(s for s in sources if s is not None), span=integration.span
             )
@@ -825,7 +830,7 @@ class OpenApiLowerer:
         found = []
         for target, source_text in cursor.value.items() if cursor and isinstance(cursor.value, dict) else ():
             match = REQUEST_TARGET.fullmatch(str(target))
-            source = parse_source(str(source_text))
+            source = parse_source(str(source_text), cursor.child_span(target))
             if match is None or source is None:
                 self.report(
                     codes.INVALID_EXTENSION,
@@ -865,7 +870,7 @@ class OpenApiLowerer:
         headers = {}
         for target, source_text in cursor.value.items():
             match = RESPONSE_TARGET.fullmatch(str(target))
-            source = parse_source(str(source_text))
+            source = parse_source(str(source_text), cursor.child_span(target))
             if match is None or source is None:
                 self.report(
                     codes.INVALID_EXTENSION,

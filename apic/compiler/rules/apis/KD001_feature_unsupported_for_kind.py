@@ -15,9 +15,9 @@ KIND_NAME = {ApiKind.REST: "REST", ApiKind.HTTP: "HTTP", ApiKind.WEBSOCKET: "Web
 class FeatureUnsupportedForKind(Rule):
     """
     ## What it does
-    Finds features the API's kind does not have. Usage plans, API keys, caching and
-    canaries are REST-only; X-Ray active tracing is REST-only; mapping templates do not
-    exist on HTTP APIs. On REST, a `jwt` authorizer must be a Cognito user pool (REST
+    Finds features the API's kind does not have. Usage plans, caching and canaries are
+    REST-only; API keys exist on REST and WebSocket routes, not on HTTP APIs; X-Ray active
+    tracing is REST-only; mapping templates do not exist on HTTP APIs. On REST, a `jwt` authorizer must be a Cognito user pool (REST
     has no generic JWT authorizer), and a version 1 VPC link must target a Network Load
     Balancer. HTTP APIs use version 2 VPC links only.
 
@@ -96,7 +96,9 @@ class FeatureUnsupportedForKind(Rule):
     def _not_rest(self, api: Api, rest_only: str) -> Iterator[tuple[Span | None, str, str | None]]:
         seen: set[Span | None] = set()
         for route in api.routes:
-            if any(r.kind is AuthKind.API_KEY for alt in route.auth for r in alt):
+            if api.kind is ApiKind.HTTP and any(
+                r.kind is AuthKind.API_KEY for alt in route.auth for r in alt
+            ):
                 span = route.span_of("auth")
                 if span not in seen:
                     seen.add(span)

@@ -7,8 +7,11 @@ markers do); lines and columns are derived on demand with a bisect over line sta
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,7 +28,7 @@ class SourceFile:
 
     def __post_init__(self) -> None:
         starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        starts.extend(m.end() for m in _NEWLINE.finditer(self.text))  # C speed on multi-MB inputs
         object.__setattr__(self, "line_starts", tuple(starts))
 
     def location(self, offset: int) -> tuple[int, int]:

@@ -89,6 +89,7 @@ class PositionTree:
             root = self.tree.first_child(root)
         self.root = root
         self._nodes: dict[str, tuple[int, int]] = {}
+        self._children: dict[int, dict[bytes, int]] = {}
 
     def _char(self, byte: int) -> int:
         return byte - bisect_left(self.continuations, byte) if self.continuations else byte
@@ -128,7 +129,18 @@ class PositionTree:
     def _child(self, node: int, token: str) -> int:
         tree = self.tree
         if tree.is_map(node):
-            return int(tree.find_child(node, token.encode()))
+            # rapidyaml's find_child (and num_children) walk the sibling list: on `paths` with
+            # 50,000 entries every lookup walked them all (quadratic). Each map gets a
+            # key -> child table on its first lookup instead.
+            table = self._children.get(node)
+            if table is None:
+                table = {}
+                child = tree.first_child(node)
+                while child != NONE:
+                    table.setdefault(bytes(tree.key(child)), int(child))
+                    child = tree.next_sibling(child)
+                self._children[node] = table
+            return table.get(token.encode(), NONE)
         if tree.is_seq(node) and token.isdigit() and int(token) < tree.num_children(node):
             return int(tree.child(node, int(token)))
         return NONE

@@ -17,9 +17,10 @@ class FeatureUnsupportedForKind(Rule):
     ## What it does
     Finds features the API's kind does not have. Usage plans, caching and canaries are
     REST-only; API keys exist on REST and WebSocket routes, not on HTTP APIs; X-Ray active
-    tracing is REST-only; mapping templates do not exist on HTTP APIs. On REST, a `jwt` authorizer must be a Cognito user pool (REST
-    has no generic JWT authorizer), and a version 1 VPC link must target a Network Load
-    Balancer. HTTP APIs use version 2 VPC links only.
+    tracing is REST-only; mapping templates do not exist on HTTP APIs. On REST, a `jwt`
+    authorizer must be a Cognito user pool (REST has no generic JWT authorizer), and a
+    version 1 VPC link must target a Network Load Balancer. HTTP APIs use version 2 VPC
+    links only.
 
     ## Why is this bad?
     The deploy fails, or the setting is silently ignored: "tracing on" for an HTTP or

@@ -304,7 +304,9 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         # lint first: an error-level finding (a deploy failure or a security hole) blocks the
         # build unless it is suppressed or configured down, as rules.md promises
         linted = lint(files[0], options)
-        loaded, findings = linted.load, linted.diagnostics
+        # a build shows what can break it; info-level intent checks belong to `apic lint`
+        loaded = linted.load
+        findings = [d for d in linted.diagnostics if d.severity is not Severity.INFO]
     if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
         return findings, EXIT_ERROR, 1
     if any(d.code.startswith("AP") and d.severity is Severity.ERROR for d in findings):

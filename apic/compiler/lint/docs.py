@@ -18,7 +18,7 @@ import inspect
 import re
 from dataclasses import dataclass
 
-from apic.compiler.lint.rule import Rule
+from apic.compiler.lint.rule import ALL_KINDS, Rule
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
 _HEADING = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
@@ -80,8 +80,6 @@ def help_uri(rule: type[Rule]) -> str | None:
 
 
 def kinds_text(rule: type[Rule]) -> str:
-    from apic.compiler.lint.rule import ALL_KINDS
-
     if rule.kinds == ALL_KINDS:
         return "all"
     return ", ".join(sorted(k.value for k in rule.kinds))

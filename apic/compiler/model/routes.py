@@ -102,7 +102,7 @@ class RouteTable:
     """The routes of one HTTP-style API (REST or HTTP) in a trie; WebSocket route keys aside."""
 
     root: TrieNode
-    route_keys: dict[str, Route]
+    route_keys: dict[str, list[Route]]  # WebSocket keys and `$default`: every route, in model order
 
     @classmethod
     def of(cls, api: Api) -> RouteTable:
@@ -120,10 +120,10 @@ class RouteTable:
     @classmethod
     def build(cls, api: Api) -> RouteTable:
         root = TrieNode()
-        keys: dict[str, Route] = {}
+        keys: dict[str, list[Route]] = {}
         for route in api.routes:
             if api.kind is ApiKind.WEBSOCKET or not route.path.startswith("/"):
-                keys.setdefault(route.path, route)
+                keys.setdefault(route.path, []).append(route)
                 continue
             node = root
             for segment in segments(route.path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, ParamSource, Route, SourceKind
+from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, Node, ParamSource, Route, SourceKind
 from apic.compiler.model.routes import segments
 from apic.compiler.source import Span
 
@@ -32,6 +32,21 @@ def auth_strength(route: Route) -> int:
     if not route.auth:
         return 0
     return min(max((_STRENGTH[r.kind] for r in alt), default=0) for alt in route.auth)
+
+
+def declaration_order(node: Node) -> tuple[str, int]:
+    """Sort key for "first defined": file, then offset (nodes without a span sort first)."""
+    span = node.span
+    return (span.path, span.start) if span is not None else ("", 0)
+
+
+def own_span(node: Node, field: str) -> Span | None:
+    """Where `field` is set on the node itself; None when unset or inherited (from
+    `defaults` or a `group`, whose line lies outside the node)."""
+    where = node.field_spans.get(field)
+    if where is None or node.span is None or not node.span.start <= where.start < node.span.end:
+        return None
+    return where
 
 
 def route_anchor(route: Route) -> Span | None:

@@ -541,14 +541,11 @@ class RestEmitter:
         return responses
 
     # --- CORS ---------------------------------------------------------------------------
-    def cors_policy(self, route: Route) -> CorsPolicy | None:
-        return self.api.cors_policy(route)
-
     def cors_preflights(self) -> None:
         """REST APIs answer CORS preflights only through an OPTIONS method: a MOCK per path."""
         by_path: dict[str, tuple[CorsPolicy, list[Route]]] = {}
         for route in self.api.routes:
-            policy = self.cors_policy(route)
+            policy = self.api.cors_policy(route)
             if policy is None or not route.methods:
                 continue
             if HttpMethod.OPTIONS in route.methods or HttpMethod.ANY in route.methods:

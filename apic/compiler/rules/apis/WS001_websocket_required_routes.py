@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel
+from apic.compiler.rules.common import own_span
 
 
 class WebsocketRequiredRoutes(Rule):
@@ -64,15 +65,10 @@ class WebsocketRequiredRoutes(Rule):
                     help='set route_selection = "$request.body.action"',
                 )
             for route in api.routes:
-                where = route.field_spans.get("auth")
-                own = (
-                    where is not None
-                    and route.span is not None
-                    and route.span.start <= where.start < route.span.end
-                )
-                if route.path != "$connect" and route.auth and own:
+                own = own_span(route, "auth")
+                if route.path != "$connect" and route.auth and own is not None:
                     yield self.diagnostic(
-                        route.span_of("auth"),
+                        own,
                         f"auth on WebSocket route `{route.path}` is not applied: "
                         "only `$connect` is authorised",
                         help="move the auth to the $connect route",

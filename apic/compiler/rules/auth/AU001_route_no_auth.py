@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, HttpMethod
-from apic.compiler.rules.common import WRITE_METHODS, is_public, route_anchor
+from apic.compiler.rules.common import WRITE_METHODS, is_public, own_span, route_anchor
 
 
 class RouteNoAuth(Rule):
@@ -52,14 +52,10 @@ class RouteNoAuth(Rule):
                     continue
                 writes = sorted(m.value for m in route.methods if m.value in WRITE_METHODS)
                 where = route.field_spans.get("auth")
-                own = (
-                    where is not None
-                    and route.span is not None
-                    and route.span.start <= where.start < route.span.end
-                )
-                related = [(where, "auth is set to none here")] if where is not None and not own else []
+                own = own_span(route, "auth")
+                related = [(where, "auth is set to none here")] if where is not None and own is None else []
                 yield self.diagnostic(
-                    where if own else route_anchor(route),
+                    own or route_anchor(route),
                     f"{route.label} is public: no auth applies"
                     + (f", and it accepts {'/'.join(writes)}" if writes else ""),
                     related=related,

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, Route
-from apic.compiler.rules.common import route_anchor
+from apic.compiler.rules.common import declaration_order, route_anchor
 
 
 def requires_api_key(route: Route) -> bool:
@@ -54,7 +54,7 @@ class ApiKeyWithoutUsagePlan(Rule):
             keyed = [r for r in api.routes if requires_api_key(r)]
             if not keyed:
                 continue
-            first = min(keyed, key=lambda r: (r.span.path, r.span.start) if r.span else ("", 0))
+            first = min(keyed, key=declaration_order)
             for stage in api.stages:
                 problem = self._problem(api, stage.name)
                 if problem is None:

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext, RuleOptions
-from apic.compiler.model import Api, ApiKind, GatewayModel, Node, Rate, UsagePlan
+from apic.compiler.model import Api, ApiKind, GatewayModel, MethodThrottle, Throttle, UsagePlan
 from apic.compiler.model.types import format_number
 from apic.compiler.source import Span
 
@@ -90,7 +90,7 @@ class UsagePlanLimits(Rule):
         for owner, throttle in limits:
             if throttle is None:
                 continue
-            yield from self._throttle(owner, throttle.rate, throttle.burst, throttle)
+            yield from self._throttle(owner, throttle)
         rate = plan.throttle.rate if plan.throttle is not None else None
         if rate is None or rate.per != "s":
             return
@@ -127,7 +127,8 @@ class UsagePlanLimits(Rule):
                 help="ask AWS to raise the account limit, then set account-rate in apic.toml",
             )
 
-    def _throttle(self, owner: str, rate: Rate | None, burst: int | None, node: Node) -> Iterator[Diagnostic]:
+    def _throttle(self, owner: str, node: Throttle | MethodThrottle) -> Iterator[Diagnostic]:
+        rate, burst = node.rate, node.burst
         span: Span | None = node.span_of("rate")
         if rate is not None and rate.per != "s":
             yield self.diagnostic(

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import Api, BasePathMapping, Domain, GatewayModel
+from apic.compiler.rules.common import declaration_order
 
 
 def parts(base_path: str) -> tuple[str, ...]:
@@ -66,7 +67,7 @@ class BasePathDuplicate(Rule):
                 for mapping in domain.base_paths:
                     by_host.setdefault(domain.host.lower(), []).append((api, domain, mapping))
         for host, mappings in sorted(by_host.items()):
-            mappings.sort(key=lambda m: (m[2].span.path, m[2].span.start) if m[2].span else ("", 0))
+            mappings.sort(key=lambda m: declaration_order(m[2]))
             seen: dict[tuple[str, ...], tuple[Api, BasePathMapping]] = {}
             for api, _domain, mapping in mappings:
                 key = parts(mapping.base_path)

@@ -6,12 +6,7 @@ from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel
 from apic.compiler.model.routes import RouteTable, methods_overlap, shared_methods
-from apic.compiler.rules.common import route_anchor
-
-
-def declaration_order(route: object) -> tuple[str, int]:
-    span = getattr(route, "span", None)
-    return (span.path, span.start) if span is not None else ("", 0)
+from apic.compiler.rules.common import declaration_order, route_anchor
 
 
 class RouteDuplicate(Rule):
@@ -54,11 +49,7 @@ class RouteDuplicate(Rule):
         for api in model.apis:
             table = RouteTable.of(api)
             groups = [node.routes for node in table.root.walk() if len(node.routes) > 1]
-            by_key: dict[str, list] = {}
-            for route in api.routes:
-                if route.path in table.route_keys and not route.path.startswith("/"):
-                    by_key.setdefault(route.path, []).append(route)
-            groups += [routes for routes in by_key.values() if len(routes) > 1]
+            groups += [routes for routes in table.route_keys.values() if len(routes) > 1]
             for routes in groups:
                 ordered = sorted(routes, key=declaration_order)
                 for index, later in enumerate(ordered):

@@ -6,8 +6,7 @@ from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, Route
 from apic.compiler.model.routes import RouteTable, TrieNode, methods_overlap, shared_methods
-from apic.compiler.rules.common import route_anchor
-from apic.compiler.rules.routes.RT001_route_duplicate import declaration_order
+from apic.compiler.rules.common import declaration_order, route_anchor
 
 
 def meeting_points(literal: TrieNode, variable: TrieNode) -> Iterator[tuple[TrieNode, TrieNode]]:

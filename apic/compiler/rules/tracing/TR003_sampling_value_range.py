@@ -6,6 +6,7 @@ from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel, Percent, SamplingDefault, SamplingRule
 from apic.compiler.model.types import format_number
+from apic.compiler.rules.common import declaration_order
 from apic.compiler.source import Span
 
 PRIORITY_MIN, PRIORITY_MAX = 1, 9999
@@ -61,9 +62,7 @@ class SamplingValueRange(Rule):
             if tracing.default is not None:
                 yield from self._values("the default", tracing.default)
             seen: dict[int, SamplingRule] = {}
-            for rule in sorted(
-                tracing.rules, key=lambda r: (r.span.path, r.span.start) if r.span else ("", 0)
-            ):
+            for rule in sorted(tracing.rules, key=declaration_order):
                 owner = f"sampling rule `{rule.name}`"
                 yield from self._values(owner, rule)
                 if rule.priority is None:

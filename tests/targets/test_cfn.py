@@ -112,12 +112,12 @@ def test_bookstore_template_says_what_the_scenario_says() -> None:
 
     methods = by_type["AWS::ApiGateway::Method"]
     assert sorted(methods) == [
-        "BookstoreMethodAuthorAuthorIdGET",
-        "BookstoreMethodBookBookIdGET",
+        "BookstoreMethodAuthorAuthorIdGET7af4ba08",
+        "BookstoreMethodBookBookIdGET6fd0e7da",
         "BookstoreMethodBookListGET",
     ]
     assert all(m["ApiKeyRequired"] is True for m in methods.values())
-    book = methods["BookstoreMethodBookBookIdGET"]["Integration"]
+    book = methods["BookstoreMethodBookBookIdGET6fd0e7da"]["Integration"]
     assert book["Type"] == "HTTP_PROXY"
     assert book["ConnectionType"] == "VPC_LINK"
     assert book["ConnectionId"] == {"Ref": "BookstoreVpcLinkEks"}
@@ -157,7 +157,9 @@ def test_bookstore_template_says_what_the_scenario_says() -> None:
     assert mapping["Stage"] == {"Ref": "BookstoreStageProd"}
     (record,) = by_type["AWS::Route53::RecordSet"].values()
     assert record["HostedZoneName"] == "example.com."
-    assert record["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["DomainApiExampleCom", "RegionalDomainName"]}
+    assert record["AliasTarget"]["DNSName"] == {
+        "Fn::GetAtt": ["DomainNameApiExampleCom", "RegionalDomainName"]
+    }
 
     rules = sorted(
         (r["SamplingRule"] for r in by_type["AWS::XRay::SamplingRule"].values()), key=lambda r: r["Priority"]
@@ -206,11 +208,11 @@ BROKEN_RULES = {
     "E9102": lambda r: r["BookstoreMethodBookListGET"]["Properties"]["Integration"].pop(
         "IntegrationHttpMethod"
     ),
-    "E9103": lambda r: r["BookstoreMethodBookBookIdGET"]["Properties"]["RequestParameters"].pop(
+    "E9103": lambda r: r["BookstoreMethodBookBookIdGET6fd0e7da"]["Properties"]["RequestParameters"].pop(
         "method.request.querystring.format"
     ),
     "E9104": lambda r: r["BookstoreDeploymentX"]["Properties"].update(StageName="prod"),
-    "E9105": lambda r: r["DomainApiExampleCom"]["Properties"].update(SecurityPolicy="TLS_1_3"),
+    "E9105": lambda r: r["DomainNameApiExampleCom"]["Properties"].update(SecurityPolicy="TLS_1_3"),
     "E9106": lambda r: r["BookstoreApi"]["Properties"].update(EndpointConfiguration={"Types": ["REGIONALL"]}),
     "CacheClusterSize": lambda r: r["BookstoreStageProd"]["Properties"].update(CacheClusterSize="0.6"),
     "Quota.Period": lambda r: r["BookstorePlanPartners"]["Properties"]["Quota"].update(Period="YEAR"),

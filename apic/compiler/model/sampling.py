@@ -11,6 +11,7 @@ seen under several paths, so one rule is written per distinct form, in this orde
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -83,7 +84,9 @@ def healthcheck_rules(api: Api) -> list[Rule]:
             for form, host, path in healthcheck_forms(api, route):
                 rules.append(
                     Rule(
-                        name=f"hc-{len(rules) + 1}",
+                        # Named by what it matches, not by position: adding a healthcheck
+                        # must not rename (and so replace) the rules already deployed.
+                        name="hc" + hashlib.sha256(f"{method} {host} {path}".encode()).hexdigest()[:8],
                         description=f"apic healthcheck {method} {path} ({form})",
                         priority=min(HEALTHCHECK_PRIORITY_FIRST + len(rules), HEALTHCHECK_PRIORITY_LAST),
                         host=host,

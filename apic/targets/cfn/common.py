@@ -9,7 +9,7 @@ from apic.compiler import codes
 from apic.compiler.apigateway import source_text
 from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle
 from apic.compiler.model import Template as MappingTemplate
-from apic.targets.cfn.template import Json, Template, escape_sub, short_hash, sub
+from apic.targets.cfn.template import Json, Template, escape_sub, host_name, label_name, short_hash, sub
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
@@ -126,7 +126,10 @@ def grant_invoke(template: Template, api_name: str, api_id: str, function: str, 
         )
         return
     logical = template.allocate(
-        f"{api_name}:permission:{function}", api_name, "Invoke", function.rsplit(":", 1)[-1]
+        f"{api_name}:permission:{function}",
+        label_name(api_name),
+        "Invoke",
+        label_name(function.rsplit(":", 1)[-1]),
     )
     template.add(
         logical,
@@ -154,7 +157,7 @@ def content_hashed_deployment(
     API only when the Deployment's logical id changes."""
     frozen = json.dumps({k: template.resources[k] for k in sorted(set(snapshot))}, sort_keys=True)
     logical = template.allocate(
-        f"{api_name}:deployment", api_name, "Deployment", short_hash(frozen, length=10)
+        f"{api_name}:deployment", label_name(api_name), "Deployment", short_hash(frozen, length=10)
     )
     template.add(
         logical,
@@ -170,7 +173,7 @@ def alias_records(template: Template, domain: Domain, target: Json, zone_id: Jso
     if domain.route53 is None:
         return
     for kind in ["A", "AAAA"] if domain.route53.ipv6 else ["A"]:
-        record = template.allocate(f"record:{domain.host}:{kind}", "Record", domain.host, kind)
+        record = template.allocate(f"record:{domain.host}:{kind}", "Record", host_name(domain.host), kind)
         template.add(
             record,
             "AWS::Route53::RecordSet",

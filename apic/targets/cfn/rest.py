@@ -32,7 +32,17 @@ from apic.compiler.model import (
     ValidationMode,
 )
 from apic.targets.cfn import common
-from apic.targets.cfn.template import Json, Template, get_att, ref, sub
+from apic.targets.cfn.template import (
+    Json,
+    Template,
+    get_att,
+    host_name,
+    label_name,
+    pascal,
+    path_name,
+    ref,
+    sub,
+)
 from apic.targets.cfn.xray import sampling_rule_resources
 
 VALIDATOR_FLAGS = {
@@ -62,7 +72,8 @@ class RestEmitter:
         self.api = api
         self.t = template
         self.name = api.name
-        self.api_id = template.allocate(f"{api.name}:api", api.name, "Api")
+        self.label = label_name(api.name)
+        self.api_id = template.allocate(f"{api.name}:api", label_name(api.name), "Api")
         self.snapshot: list[str] = [self.api_id]  # what the Deployment freezes
         self.methods: list[str] = []
         self.resource_ids: dict[str, Json] = {"/": get_att(self.api_id, "RootResourceId")}
@@ -134,7 +145,9 @@ class RestEmitter:
                 self.link_targets[link.name] = link.target if (link.version or 1) == 2 else None
                 continue
             version = link.version or (2 if link.subnets else 1)
-            logical = self.t.allocate(f"{self.name}:vpclink:{link.name}", self.name, "VpcLink", link.name)
+            logical = self.t.allocate(
+                f"{self.name}:vpclink:{link.name}", self.label, "VpcLink", label_name(link.name)
+            )
             if version == 1:
                 if link.target is None:
                     self.t.report(
@@ -188,7 +201,9 @@ class RestEmitter:
                         help="use a Lambda authorizer that checks this scheme, or `kind = http` for JWT",
                     )
                 continue
-            logical = self.t.allocate(f"{self.name}:authorizer:{a.name}", self.name, "Authorizer", a.name)
+            logical = self.t.allocate(
+                f"{self.name}:authorizer:{a.name}", self.label, "Authorizer", label_name(a.name)
+            )
             properties: dict[str, Json] = {"RestApiId": ref(self.api_id), "Name": a.name}
             if a.type is AuthorizerType.COGNITO:
                 pool = cognito_pool_arn(a.issuer)
@@ -235,7 +250,7 @@ class RestEmitter:
         if mode not in self.validator_ids:
             parameters, body = VALIDATOR_FLAGS[mode]
             logical = self.t.allocate(
-                f"{self.name}:validator:{mode.value}", self.name, "Validator", mode.value
+                f"{self.name}:validator:{mode.value}", self.label, "Validator", mode.value.capitalize()
             )
             self.t.add(
                 logical,
@@ -258,7 +273,7 @@ class RestEmitter:
         parts = segments(path)
         parent = "/" + "/".join(parts[:-1]) if len(parts) > 1 else "/"
         parent_id = self.resource(parent)
-        logical = self.t.allocate(f"{self.name}:resource:{path}", self.name, "Resource", path)
+        logical = self.t.allocate(f"{self.name}:resource:{path}", self.label, "Resource", path_name(path))
         self.t.add(
             logical,
             "AWS::ApiGateway::Resource",
@@ -277,9 +292,9 @@ class RestEmitter:
         for method in route.methods:
             logical = self.t.allocate(
                 f"{self.name}:method:{method.value} {route.path}",
-                self.name,
+                self.label,
                 "Method",
-                route.path if route.path != "/" else "Root",
+                path_name(route.path),
                 method.value,
             )
             body = integration(method)
@@ -586,9 +601,9 @@ class RestEmitter:
                 )
             logical = self.t.allocate(
                 f"{self.name}:method:OPTIONS {path}",
-                self.name,
+                self.label,
                 "Method",
-                path if path != "/" else "Root",
+                path_name(path),
                 "OPTIONS",
             )
             self.t.add(
@@ -629,7 +644,7 @@ class RestEmitter:
     def gateway_responses(self) -> None:
         for response in self.api.gateway_responses:
             logical = self.t.allocate(
-                f"{self.name}:gatewayresponse:{response.type}", self.name, "Response", response.type
+                f"{self.name}:gatewayresponse:{response.type}", self.label, "Response", pascal(response.type)
             )
             self.t.add(
                 logical,
@@ -678,7 +693,9 @@ class RestEmitter:
         )
 
     def stage(self, stage: Stage, deployment: str | None) -> str:
-        logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
+        logical = self.t.allocate(
+            f"{self.name}:stage:{stage.name}", self.label, "Stage", label_name(stage.name)
+        )
         if deployment is None:
             return logical
         settings = list(self.method_settings(stage))
@@ -765,7 +782,9 @@ class RestEmitter:
     def usage_plans(self, stages: dict[str, str]) -> None:
         plan_ids: dict[str, str] = {}
         for plan in self.api.usage_plans:
-            logical = self.t.allocate(f"{self.name}:plan:{plan.name}", self.name, "Plan", plan.name)
+            logical = self.t.allocate(
+                f"{self.name}:plan:{plan.name}", self.label, "Plan", label_name(plan.name)
+            )
             api_stages = []
             for stage_name in plan.stages:
                 if stage_name not in stages or self.t.resources.get(stages[stage_name]) is None:
@@ -812,7 +831,9 @@ class RestEmitter:
             self.t.add(logical, "AWS::ApiGateway::UsagePlan", properties)
             plan_ids[plan.name] = logical
         for consumer in self.api.consumers:
-            key = self.t.allocate(f"{self.name}:key:{consumer.name}", self.name, "Key", consumer.name)
+            key = self.t.allocate(
+                f"{self.name}:key:{consumer.name}", self.label, "Key", label_name(consumer.name)
+            )
             value: Json = None
             if isinstance(consumer.api_key, EnvRef):
                 value = ref(
@@ -836,7 +857,7 @@ class RestEmitter:
             self.t.output(f"{key}Id", f"API key id of consumer {consumer.name}", ref(key))
             if consumer.plan in plan_ids:
                 link = self.t.allocate(
-                    f"{self.name}:plankey:{consumer.name}", self.name, "PlanKey", consumer.name
+                    f"{self.name}:plankey:{consumer.name}", self.label, "PlanKey", label_name(consumer.name)
                 )
                 self.t.add(
                     link,
@@ -850,7 +871,7 @@ class RestEmitter:
             self.domain(domain, stages)
 
     def domain(self, domain: Domain, stages: dict[str, str]) -> None:
-        logical = self.t.allocate(f"domain:{domain.host}", "Domain", domain.host)
+        logical = self.t.allocate(f"domain:{domain.host}", "DomainName", host_name(domain.host))
         edge = (domain.endpoint or EndpointType.REGIONAL) is EndpointType.EDGE
         if domain.endpoint is EndpointType.PRIVATE:
             self.t.report(
@@ -887,7 +908,11 @@ class RestEmitter:
                 continue
             path = mapping.base_path.strip("/")
             mapping_id = self.t.allocate(
-                f"{self.name}:mapping:{domain.host}:{path}", self.name, "Mapping", domain.host, path or "Root"
+                f"{self.name}:mapping:{domain.host}:{path}",
+                self.label,
+                "Mapping",
+                host_name(domain.host),
+                label_name(path) if path else "Root",
             )
             self.t.add(
                 mapping_id,

@@ -1,10 +1,19 @@
 """A CloudFormation template under construction: logical ids, intrinsics, rendering.
 
-Logical ids are derived from the names in the model (`bookstore` + `/book/{bookId}` + GET
-gives `BookstoreMethodBookBookIdGet`), never from positions or counters, so editing one
-route leaves every other id alone and CloudFormation updates in place instead of replacing.
-Two names that collapse to the same id (`a-b` and `a_b`) are told apart by a short hash of
-the original name, chosen the same way whatever the order they arrive in.
+Logical ids are derived from the names in the model, never from positions, counters or
+what else the model holds: a resource's id is a function of that resource's own name, so
+adding or removing another route, stage, domain or consumer never renames it (a renamed
+Method or Resource is a replacement, and API Gateway refuses to create the new one beside
+the old: the deploy fails).
+
+An id is the readable form of its parts (`bookstore` + `Method` + `/book/list` + `GET` gives
+`BookstoreMethodBookListGET`). The readable form drops separators and case, so two names can
+share it (`/a-b` and `/a_b`); therefore a name whose readable form could be shared carries a
+hash of the whole key (`BookstoreResourceAB1f2e3d4c`), whatever else is present. Names that
+cannot be shared keep the plain form: one lowercase word (`prod`), a path of lowercase words
+(`/book/list`), a host of lowercase labels (`api.example.com`). Among those, capital letters
+mark word starts and each part's separator is fixed by its kind, so the plain form is
+one-to-one.
 """
 
 from __future__ import annotations
@@ -51,6 +60,44 @@ def pascal(text: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in words)
 
 
+@dataclass(frozen=True)
+class Name:
+    """A user-chosen name inside a logical id. `simple` when its readable form cannot be
+    shared with another name of the same kind (see the module docstring)."""
+
+    text: str
+    pattern: re.Pattern[str]
+
+    @property
+    def simple(self) -> bool:
+        return self.pattern.fullmatch(self.text) is not None
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]*")
+_PATH = re.compile(r"/|(?:/[a-z][a-z0-9]*)+")
+_HOST = re.compile(r"[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+")
+_ROUTE_KEY = re.compile(r"\$[a-z][a-z0-9]*")  # $connect, $default; custom keys carry a hash
+
+
+def label_name(text: str) -> Name:
+    """A label (api, stage, consumer, plan, authorizer, backend, link, rule name)."""
+    return Name(text, _WORD)
+
+
+def path_name(text: str) -> Name:
+    """A resource path; `/` reads as nothing."""
+    return Name(text, _PATH)
+
+
+def host_name(text: str) -> Name:
+    return Name(text, _HOST)
+
+
+def route_key_name(text: str) -> Name:
+    """A WebSocket route key: `$connect` reads `Connect`; custom keys always carry a hash."""
+    return Name(text, _ROUTE_KEY)
+
+
 def pruned(value: Json) -> Json:
     """Unset (None) values are left out at every depth, so emitters can write `x or None`."""
     if isinstance(value, dict):
@@ -76,16 +123,21 @@ class Template:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _owners: dict[str, str] = field(default_factory=dict)
 
-    def allocate(self, key: str, *name_parts: str) -> str:
+    def allocate(self, key: str, *parts: str | Name) -> str:
         """The logical id for `key` (a unique description of the thing), readable from
-        `name_parts`; a hash of `key` is appended when another key already holds the id."""
-        base = "".join(pascal(p) for p in name_parts) or "Resource"
+        `parts`: fixed words (`Method`, `GET`) as plain strings, user names as `Name`s."""
+        fixed = [p for p in parts if not isinstance(p, Name)]
+        if not all(p.isalnum() for p in fixed):
+            raise ValueError(f"fixed logical-id words must be alphanumeric: {fixed}")
+        base = "".join(pascal(p.text) if isinstance(p, Name) else p for p in parts) or "Resource"
         if not base[0].isalpha():
             base = "R" + base
-        candidate = base[: LOGICAL_ID_MAX - 9]
+        plain = all(p.simple for p in parts if isinstance(p, Name)) and len(base) <= LOGICAL_ID_MAX - 9
+        candidate = base if plain else f"{base[: LOGICAL_ID_MAX - 9]}{short_hash(key)}"
         owner = self._owners.get(candidate)
         if owner is not None and owner != key:
-            candidate = f"{candidate}{short_hash(key)}"
+            # Only a SHA-256 prefix collision gets here; a longer prefix of the same hash.
+            candidate = f"{base[: LOGICAL_ID_MAX - 17]}{short_hash(key, length=16)}"
         self._owners[candidate] = key
         return candidate
 

@@ -24,7 +24,19 @@ from apic.compiler.model import (
 )
 from apic.compiler.model.base import Node
 from apic.targets.cfn import common
-from apic.targets.cfn.template import Json, Template, get_att, ref, short_hash, sub
+from apic.targets.cfn.template import (
+    Json,
+    Name,
+    Template,
+    get_att,
+    host_name,
+    label_name,
+    path_name,
+    ref,
+    route_key_name,
+    short_hash,
+    sub,
+)
 
 HTTP_TIMEOUT_MAX_MS = 30_000
 V2_LOCATIONS = {SourceKind.HEADER: "header", SourceKind.QUERY: "querystring", SourceKind.PATH: "path"}
@@ -35,8 +47,9 @@ class V2Emitter:
         self.api = api
         self.t = template
         self.name = api.name
+        self.label = label_name(api.name)
         self.http = api.kind is ApiKind.HTTP
-        self.api_id = template.allocate(f"{api.name}:api", api.name, "Api")
+        self.api_id = template.allocate(f"{api.name}:api", label_name(api.name), "Api")
         self.routes: list[str] = []
         self.snapshot: list[str] = []
         self.authorizer_ids: dict[str, str] = {}
@@ -149,7 +162,9 @@ class V2Emitter:
                     f"vpc_link `{link.name}`: {self.kind_name()} use VPC links v2, which need `subnets`",
                 )
                 continue
-            logical = self.t.allocate(f"{self.name}:vpclink:{link.name}", self.name, "VpcLink", link.name)
+            logical = self.t.allocate(
+                f"{self.name}:vpclink:{link.name}", self.label, "VpcLink", label_name(link.name)
+            )
             self.t.add(
                 logical,
                 "AWS::ApiGatewayV2::VpcLink",
@@ -163,7 +178,9 @@ class V2Emitter:
 
     def authorizers(self) -> None:
         for a in self.api.authorizers:
-            logical = self.t.allocate(f"{self.name}:authorizer:{a.name}", self.name, "Authorizer", a.name)
+            logical = self.t.allocate(
+                f"{self.name}:authorizer:{a.name}", self.label, "Authorizer", label_name(a.name)
+            )
             properties: dict[str, Json] = {"ApiId": ref(self.api_id), "Name": a.name}
             sources = [self.identity(s) for s in a.identity_source]
             if a.type in (AuthorizerType.JWT, AuthorizerType.COGNITO) and self.http:
@@ -231,13 +248,13 @@ class V2Emitter:
         integration = self.integration(route)
         if auth is None or integration is None:
             return
-        keys = [route.path] if not route.methods else [f"{m.value} {route.path}" for m in route.methods]
-        if self.http and route.path == "$default":
-            keys = ["$default"]
-        for key in keys:
-            logical = self.t.allocate(
-                f"{self.name}:route:{key}", self.name, "Route", key.replace("$", "") or "Root"
-            )
+        keys: list[tuple[str, tuple[str | Name, ...]]] = [
+            (f"{m.value} {route.path}", (path_name(route.path), m.value)) for m in route.methods
+        ]
+        if not route.methods or (self.http and route.path == "$default"):
+            keys = [(route.path, (route_key_name(route.path),))]
+        for key, parts in keys:
+            logical = self.t.allocate(f"{self.name}:route:{key}", self.label, "Route", *parts)
             self.t.add(
                 logical,
                 "AWS::ApiGatewayV2::Route",
@@ -436,9 +453,9 @@ class V2Emitter:
             return self.integration_ids[body]
         logical = self.t.allocate(
             f"{self.name}:integration:{body}",
-            self.name,
+            self.label,
             "Integration",
-            backend.name,
+            label_name(backend.name),
             short_hash(body, length=6),
         )
         self.t.add(logical, "AWS::ApiGatewayV2::Integration", properties)
@@ -460,7 +477,9 @@ class V2Emitter:
         )
 
     def stage(self, stage: Stage, deployment: str | None) -> str:
-        logical = self.t.allocate(f"{self.name}:stage:{stage.name}", self.name, "Stage", stage.name)
+        logical = self.t.allocate(
+            f"{self.name}:stage:{stage.name}", self.label, "Stage", label_name(stage.name)
+        )
         defaults = common.throttle_settings(stage.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")
         if stage.metrics is not None:
             defaults["DetailedMetricsEnabled"] = stage.metrics
@@ -529,7 +548,7 @@ class V2Emitter:
                     f"domain `{domain.host}`: HTTP APIs cannot use an enhanced security policy",
                 )
                 continue
-            logical = self.t.allocate(f"domain:{domain.host}", "Domain", domain.host)
+            logical = self.t.allocate(f"domain:{domain.host}", "DomainName", host_name(domain.host))
             properties: dict[str, Json] = {
                 "DomainName": domain.host,
                 "DomainNameConfigurations": [
@@ -555,10 +574,10 @@ class V2Emitter:
                 path = mapping.base_path.strip("/")
                 mapping_id = self.t.allocate(
                     f"{self.name}:mapping:{domain.host}:{path}",
-                    self.name,
+                    self.label,
                     "Mapping",
-                    domain.host,
-                    path or "Root",
+                    host_name(domain.host),
+                    label_name(path) if path else "Root",
                 )
                 self.t.add(
                     mapping_id,

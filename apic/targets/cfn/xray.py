@@ -8,7 +8,7 @@ priority 9000 for those services; the account's own `Default` rule is left alone
 from __future__ import annotations
 
 from apic.compiler.model import Api, Stage, sampling
-from apic.targets.cfn.template import Template, pascal, short_hash
+from apic.targets.cfn.template import Template, label_name, short_hash
 
 RULE_NAME_MAX = 32
 
@@ -43,10 +43,10 @@ def sampling_rule_resources(template: Template, api: Api, stages: list[Stage]) -
         for rule in rules:
             logical = template.allocate(
                 f"{api.name}:sampling:{stage.name}:{rule.name}",
-                api.name,
-                stage.name,
+                label_name(api.name),
+                label_name(stage.name),
                 "Sampling",
-                pascal(rule.name),
+                label_name(rule.name),
             )
             template.add(
                 logical,

@@ -6,11 +6,13 @@ diagnostic on the construct's span (never by dropping it silently).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from pathlib import PurePosixPath
 from typing import ClassVar
 
+from apic.compiler import codes
+from apic.compiler.capabilities import Platform, explain, unsupported_uses
 from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import GatewayModel
 
@@ -29,13 +31,40 @@ class CompileResult:
 
 
 class Target:
-    """`output_formats` lists what `--output-format` may choose; the first is the default."""
+    """`output_formats` lists what `--output-format` may choose; the first is the default.
+
+    `capabilities` is the target's row of the capability table: every construct it cannot
+    write for an API's kind is refused (TG001) before anything is emitted. Subclasses write
+    `emit`; `compile` adds the refusals and stamps every diagnostic with the target's name.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
     output_formats: ClassVar[tuple[str, ...]] = ("text",)
+    capabilities: ClassVar[Platform | None] = None
 
     def compile(self, model: GatewayModel, output_format: str | None = None) -> CompileResult:
+        """Refused constructs mean no artifact at all; the emitter still runs so that one
+        compile reports every problem, not the first kind of problem."""
+        refused = self.refusals(model)
+        result = self.emit(model, output_format)
+        artifacts = () if refused else result.artifacts
+        diagnostics = [*refused, *result.diagnostics]
+        return CompileResult(artifacts, tuple(replace(d, target=self.name) for d in diagnostics))
+
+    def refusals(self, model: GatewayModel) -> list[Diagnostic]:
+        if self.capabilities is None:
+            return []
+        found = []
+        for api in model.apis:
+            for use in unsupported_uses(api, self.capabilities):
+                span = use.node.span_of(use.field) if use.field else use.node.span
+                if span is None:
+                    raise ValueError(f"no source position for {type(use.node).__name__}")
+                found.append(codes.TARGET_UNSUPPORTED(span, explain(use, api, self.capabilities)))
+        return found
+
+    def emit(self, model: GatewayModel, output_format: str | None) -> CompileResult:
         raise NotImplementedError
 
 

@@ -18,7 +18,7 @@ class XrayTarget(Target):
     description: ClassVar[str] = "X-Ray SDK local sampling rules (sampling-rules.json, version 2)"
     output_formats: ClassVar[tuple[str, ...]] = ("json",)
 
-    def compile(self, model: GatewayModel, output_format: str | None = None) -> CompileResult:
+    def emit(self, model: GatewayModel, output_format: str | None) -> CompileResult:
         diagnostics = []
         rules: list[dict[str, object]] = []
         default: dict[str, object] | None = None

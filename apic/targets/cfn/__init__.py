@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import ClassVar
 
+from apic.compiler.capabilities import API_GATEWAY, Feature, Platform
 from apic.compiler.model import ApiKind, GatewayModel
 from apic.targets.base import Artifact, CompileResult, Target
 from apic.targets.cfn.rest import RestEmitter
 from apic.targets.cfn.template import Template, to_json, to_yaml
 from apic.targets.cfn.v2 import V2Emitter
+
+# API Gateway as apic's CloudFormation writes it: WebSocket integration responses
+# (AWS::ApiGatewayV2::IntegrationResponse) are not written yet.
+CFN_CAPABILITIES = API_GATEWAY.without(
+    Feature.INTEGRATION_RESPONSES,
+    frozenset({ApiKind.WEBSOCKET}),
+    "apic's cfn target does not write WebSocket integration responses yet",
+)
 
 
 def build_template(model: GatewayModel) -> Template:
@@ -29,8 +38,9 @@ class CfnTarget(Target):
         "AWS CloudFormation (API Gateway REST, HTTP, WebSocket; X-Ray sampling rules)"
     )
     output_formats: ClassVar[tuple[str, ...]] = ("yaml", "json")
+    capabilities: ClassVar[Platform] = CFN_CAPABILITIES
 
-    def compile(self, model: GatewayModel, output_format: str | None = None) -> CompileResult:
+    def emit(self, model: GatewayModel, output_format: str | None) -> CompileResult:
         template = build_template(model)
         document = template.document()
         if (output_format or "yaml") == "json":

@@ -7,9 +7,10 @@ import re
 
 from apic.compiler import codes
 from apic.compiler.apigateway import source_text
-from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle
+from apic.compiler.capabilities import vpc_link_version
+from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle, VpcLink
 from apic.compiler.model import Template as MappingTemplate
-from apic.targets.cfn.template import Json, Template, escape_sub, host_name, label_name, short_hash, sub
+from apic.targets.cfn.template import Json, Template, escape_sub, host_name, label_name, ref, short_hash, sub
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
@@ -184,3 +185,56 @@ def alias_records(template: Template, domain: Domain, target: Json, zone_id: Jso
                 "AliasTarget": {"DNSName": target, "HostedZoneId": zone_id, "EvaluateTargetHealth": False},
             },
         )
+
+
+def vpc_link(template: Template, api_name: str, link: VpcLink) -> Json:
+    """The value of an integration's `ConnectionId` for `link`: the existing link's id, or a
+    Ref to the link apic creates (None when it cannot, reported). Version 1 links
+    (`AWS::ApiGateway::VpcLink`) reach a Network Load Balancer and serve REST and WebSocket
+    APIs; version 2 links (`AWS::ApiGatewayV2::VpcLink`) take subnets and serve REST and HTTP."""
+    if link.id is not None:
+        return link.id
+    logical = template.allocate(
+        f"{api_name}:vpclink:{link.name}", label_name(api_name), "VpcLink", label_name(link.name)
+    )
+    if vpc_link_version(link) == 1:
+        if link.target is None:
+            template.report(
+                codes.TARGET_MISSING_FIELD,
+                link,
+                None,
+                f"vpc_link `{link.name}` (version 1) needs `target`, the Network Load Balancer's ARN, "
+                "or `id` of an existing link",
+            )
+            return None
+        if "loadbalancer/app/" in link.target:
+            template.report(
+                codes.TARGET_UNSUPPORTED,
+                link,
+                "target",
+                f"vpc_link `{link.name}` (version 1) targets the Application Load Balancer "
+                f"`{link.target}`: version 1 links reach Network Load Balancers only",
+                help="put an NLB in front of the ALB, or use version = 2 on a REST API",
+            )
+            return None
+        template.add(
+            logical,
+            "AWS::ApiGateway::VpcLink",
+            {"Name": f"{api_name}-{link.name}", "TargetArns": [link.target]},
+        )
+        return ref(logical)
+    if not link.subnets:
+        template.report(
+            codes.TARGET_MISSING_FIELD, link, None, f"vpc_link `{link.name}` (version 2) needs `subnets`"
+        )
+        return None
+    template.add(
+        logical,
+        "AWS::ApiGatewayV2::VpcLink",
+        {
+            "Name": f"{api_name}-{link.name}",
+            "SubnetIds": list(link.subnets),
+            "SecurityGroupIds": list(link.security_groups) or None,
+        },
+    )
+    return ref(logical)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from apic.compiler import codes
+from apic.compiler.capabilities import is_cognito, vpc_link_version
 from apic.compiler.model import (
     Api,
     AuthKind,
@@ -22,7 +23,6 @@ from apic.compiler.model import (
     CorsPolicy,
     Domain,
     EndpointType,
-    EnvRef,
     HttpMethod,
     ParamSource,
     ParamType,
@@ -43,6 +43,7 @@ from apic.targets.cfn.template import (
     ref,
     sub,
 )
+from apic.targets.cfn.usage import usage_plans
 from apic.targets.cfn.xray import sampling_rule_resources
 
 VALIDATOR_FLAGS = {
@@ -94,7 +95,7 @@ class RestEmitter:
         self.lambda_permissions()
         deployment = self.deployment()
         stages = {s.name: self.stage(s, deployment) for s in self.api.stages}
-        self.usage_plans(stages)
+        usage_plans(self.t, self.api, self.api_id, stages)
         self.domains(stages)
         self.sampling_rules()
         self.t.output(f"{self.api_id}Id", f"id of the REST API {self.name}", ref(self.api_id))
@@ -140,58 +141,25 @@ class RestEmitter:
         self.link_ids: dict[str, Json] = {}
         self.link_targets: dict[str, str | None] = {}
         for link in self.api.vpc_links:
-            if link.id is not None:
-                self.link_ids[link.name] = link.id
-                self.link_targets[link.name] = link.target if (link.version or 1) == 2 else None
+            connection = common.vpc_link(self.t, self.name, link)
+            if connection is None:
                 continue
-            version = link.version or (2 if link.subnets else 1)
-            logical = self.t.allocate(
-                f"{self.name}:vpclink:{link.name}", self.label, "VpcLink", label_name(link.name)
-            )
-            if version == 1:
-                if link.target is None:
-                    self.t.report(
-                        codes.TARGET_MISSING_FIELD,
-                        link,
-                        None,
-                        f"vpc_link `{link.name}` needs `target` (an NLB ARN) or `id` for a REST API",
-                    )
-                    continue
-                self.t.add(
-                    logical,
-                    "AWS::ApiGateway::VpcLink",
-                    {"Name": f"{self.name}-{link.name}", "TargetArns": [link.target]},
-                )
-                self.link_targets[link.name] = None
-            else:
-                if not link.subnets:
-                    self.t.report(
-                        codes.TARGET_MISSING_FIELD,
-                        link,
-                        None,
-                        f"vpc_link `{link.name}` (version 2) needs `subnets`",
-                    )
-                    continue
-                self.t.add(
-                    logical,
-                    "AWS::ApiGatewayV2::VpcLink",
-                    {
-                        "Name": f"{self.name}-{link.name}",
-                        "SubnetIds": list(link.subnets),
-                        "SecurityGroupIds": list(link.security_groups) or None,
-                    },
-                )
-                self.link_targets[link.name] = link.target
-            self.link_ids[link.name] = ref(logical)
+            self.link_ids[link.name] = connection
+            # over a version 2 link a REST integration names its load balancer itself
+            self.link_targets[link.name] = link.target if vpc_link_version(link) == 2 else None
 
     # --- authorizers and validators -----------------------------------------------------
     def authorizers(self) -> None:
         for a in self.api.authorizers:
             if a.type in (AuthorizerType.IAM,):
                 continue
-            if a.type not in (AuthorizerType.LAMBDA, AuthorizerType.COGNITO):
+            cognito = is_cognito(a)
+            if a.type is not AuthorizerType.LAMBDA and not cognito:
                 self.unusable_authorizers.add(a.name)
-                if any(self.uses(route, a.name) for route in self.api.routes):
+                # a JWT authorizer is the capability table's to refuse
+                if a.type is not AuthorizerType.JWT and any(
+                    self.uses(route, a.name) for route in self.api.routes
+                ):
                     self.t.report(
                         codes.TARGET_UNSUPPORTED,
                         a,
@@ -205,7 +173,7 @@ class RestEmitter:
                 f"{self.name}:authorizer:{a.name}", self.label, "Authorizer", label_name(a.name)
             )
             properties: dict[str, Json] = {"RestApiId": ref(self.api_id), "Name": a.name}
-            if a.type is AuthorizerType.COGNITO:
+            if cognito:
                 pool = cognito_pool_arn(a.issuer)
                 if pool is None:
                     self.t.report(
@@ -367,7 +335,7 @@ class RestEmitter:
         if authorizer.name not in self.authorizer_ids:
             return None  # its own diagnostic says what is missing
         result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
-        if authorizer.type is AuthorizerType.COGNITO:
+        if is_cognito(authorizer):
             result["AuthorizationType"] = "COGNITO_USER_POOLS"
             scopes = requirement.scopes or authorizer.scopes
             if scopes:
@@ -777,93 +745,6 @@ class RestEmitter:
                     "HttpMethod": method.value if method is not HttpMethod.ANY else "*",
                     **settings,
                 }
-
-    # --- usage plans and keys -----------------------------------------------------------
-    def usage_plans(self, stages: dict[str, str]) -> None:
-        plan_ids: dict[str, str] = {}
-        for plan in self.api.usage_plans:
-            logical = self.t.allocate(
-                f"{self.name}:plan:{plan.name}", self.label, "Plan", label_name(plan.name)
-            )
-            api_stages = []
-            for stage_name in plan.stages:
-                if stage_name not in stages or self.t.resources.get(stages[stage_name]) is None:
-                    continue  # an unknown stage is the binder's or a lint rule's to report
-                entry: dict[str, Json] = {"ApiId": ref(self.api_id), "Stage": ref(stages[stage_name])}
-                throttles = {
-                    f"{m.path}/{m.method.value}": {
-                        k: v
-                        for k, v in {
-                            "RateLimit": common.per_second(m.rate) if m.rate else None,
-                            "BurstLimit": m.burst,
-                        }.items()
-                        if v is not None
-                    }
-                    for m in plan.method_throttles
-                }
-                if throttles:
-                    entry["Throttle"] = dict(sorted(throttles.items()))
-                api_stages.append(entry)
-            properties: dict[str, Json] = {
-                "UsagePlanName": f"{self.name}-{plan.name}",
-                "ApiStages": api_stages or None,
-            }
-            if plan.throttle is not None:
-                properties["Throttle"] = {
-                    k: v
-                    for k, v in {
-                        "RateLimit": common.per_second(plan.throttle.rate) if plan.throttle.rate else None,
-                        "BurstLimit": plan.throttle.burst,
-                    }.items()
-                    if v is not None
-                }
-            if plan.quota is not None:
-                period = common.QUOTA_PERIODS.get(plan.quota.per)
-                if period is None:
-                    self.t.report(
-                        codes.TARGET_UNSUPPORTED,
-                        plan,
-                        "quota",
-                        f"quota `{plan.quota}`: usage plan quotas count per day, week or month",
-                    )
-                else:
-                    properties["Quota"] = {"Limit": int(plan.quota.amount), "Period": period}
-            self.t.add(logical, "AWS::ApiGateway::UsagePlan", properties)
-            plan_ids[plan.name] = logical
-        for consumer in self.api.consumers:
-            key = self.t.allocate(
-                f"{self.name}:key:{consumer.name}", self.label, "Key", label_name(consumer.name)
-            )
-            value: Json = None
-            if isinstance(consumer.api_key, EnvRef):
-                value = ref(
-                    self.t.parameter(
-                        f"{consumer.api_key.name}",
-                        f"API key of consumer {consumer.name} (from ${consumer.api_key.name})",
-                        no_echo=True,
-                    )
-                )
-            elif isinstance(consumer.api_key, str):
-                value = consumer.api_key
-            self.t.add(
-                key,
-                "AWS::ApiGateway::ApiKey",
-                {
-                    "Name": f"{self.name}-{consumer.name}",
-                    "Enabled": consumer.enabled if consumer.enabled is not None else True,
-                    "Value": value,
-                },
-            )
-            self.t.output(f"{key}Id", f"API key id of consumer {consumer.name}", ref(key))
-            if consumer.plan in plan_ids:
-                link = self.t.allocate(
-                    f"{self.name}:plankey:{consumer.name}", self.label, "PlanKey", label_name(consumer.name)
-                )
-                self.t.add(
-                    link,
-                    "AWS::ApiGateway::UsagePlanKey",
-                    {"KeyId": ref(key), "KeyType": "API_KEY", "UsagePlanId": ref(plan_ids[consumer.plan])},
-                )
 
     # --- domains ------------------------------------------------------------------------
     def domains(self, stages: dict[str, str]) -> None:

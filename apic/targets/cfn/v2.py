@@ -15,8 +15,8 @@ from apic.compiler.model import (
     AuthKind,
     AuthorizerType,
     BackendType,
-    EndpointType,
     HttpMethod,
+    ParamSource,
     Route,
     SourceKind,
     Stage,
@@ -37,6 +37,7 @@ from apic.targets.cfn.template import (
     short_hash,
     sub,
 )
+from apic.targets.cfn.usage import usage_plans
 
 HTTP_TIMEOUT_MAX_MS = 30_000
 V2_LOCATIONS = {SourceKind.HEADER: "header", SourceKind.QUERY: "querystring", SourceKind.PATH: "path"}
@@ -60,7 +61,7 @@ class V2Emitter:
         self.t.report(codes.TARGET_UNSUPPORTED, node, field, message, help=help)  # type: ignore[arg-type]
 
     def emit(self) -> None:
-        self.check_rest_only()
+        self.check_tracing()
         self.v2_api()
         self.vpc_links()
         self.authorizers()
@@ -68,6 +69,8 @@ class V2Emitter:
             self.route(route)
         deployment = self.deployment()
         stages = {s.name: self.stage(s, deployment) for s in self.api.stages}
+        if not self.http:
+            usage_plans(self.t, self.api, self.api_id, stages)  # HTTP's are refused by the table
         self.domains(stages)
         self.t.output(
             f"{self.api_id}Id", f"id of the {self.api.kind.value} API {self.name}", ref(self.api_id)
@@ -76,49 +79,18 @@ class V2Emitter:
     def kind_name(self) -> str:
         return "HTTP APIs" if self.http else "WebSocket APIs"
 
-    def check_rest_only(self) -> None:
-        api, kind = self.api, self.kind_name()
-        if api.endpoint in (EndpointType.EDGE, EndpointType.PRIVATE):
-            self.unsupported(
-                api, "endpoint", f"{kind} have only regional endpoints, not `{api.endpoint.value}`"
+    def check_tracing(self) -> None:
+        """Sampling rules are for API Gateway's own segments, which only REST stages send; the
+        services behind an HTTP or WebSocket API get them from the `xray` target."""
+        if self.api.tracing is not None:
+            self.t.report(
+                codes.TARGET_APPROXIMATION,
+                self.api.tracing,
+                None,
+                f"{self.kind_name()} send no traces to X-Ray, so the sampling rules of `{self.name}` "
+                "are not written to the template",
+                help="`apic compile --target xray` writes them for the services' X-Ray SDKs",
             )
-        if api.binary_media_types:
-            self.unsupported(api, "binary_media_types", f"{kind} take no binary media types")
-        if api.api_key_source is not None:
-            self.unsupported(api, "api_key_source", f"{kind} take no API key source")
-        for plan in api.usage_plans:
-            self.unsupported(plan, None, f"usage plan `{plan.name}`: {kind} have no usage plans")
-        for consumer in api.consumers:
-            self.unsupported(consumer, None, f"consumer `{consumer.name}`: {kind} have no API keys")
-        for response in api.gateway_responses:
-            self.unsupported(response, None, f"gateway response `{response.type}`: {kind} have none")
-        for stage in api.stages:
-            for field, what in (("tracing", "X-Ray tracing"), ("cache", "caching"), ("canary", "canary")):
-                if getattr(stage, field) not in (None, False):
-                    self.unsupported(stage, field, f"stage `{stage.name}`: {kind} have no {what}")
-        if self.http and any(c.name is None for c in api.cors):
-            for route in api.routes:
-                if route.cors is False:
-                    self.unsupported(
-                        route,
-                        "cors",
-                        f"{route.label} turns CORS off, but an HTTP API's CORS configuration covers "
-                        "every route",
-                    )
-        named = [c for c in api.cors if c.name is not None]
-        for policy in named:
-            if any(r.cors == policy.name for r in api.routes):
-                self.unsupported(
-                    policy,
-                    None,
-                    f"CORS policy `{policy.name}`: an HTTP API has one CORS configuration for all routes",
-                    help="use the api-wide `cors` block",
-                )
-        if not self.http:
-            for policy in api.cors:
-                self.unsupported(policy, None, "WebSocket APIs have no CORS configuration")
-        if api.tracing is not None:
-            self.unsupported(api.tracing, None, f"{kind} do not send traces to X-Ray")
 
     def v2_api(self) -> None:
         api = self.api
@@ -150,31 +122,12 @@ class V2Emitter:
         self.t.add(self.api_id, "AWS::ApiGatewayV2::Api", properties)
 
     def vpc_links(self) -> None:
+        """HTTP APIs take version 2 links, WebSocket APIs version 1 links to an NLB (the
+        capability table refuses the other version before this runs)."""
         for link in self.api.vpc_links:
-            if link.id is not None:
-                self.link_ids[link.name] = link.id
-                continue
-            if (link.version or 2) == 1 or not link.subnets:
-                self.t.report(
-                    codes.TARGET_MISSING_FIELD,
-                    link,
-                    None,
-                    f"vpc_link `{link.name}`: {self.kind_name()} use VPC links v2, which need `subnets`",
-                )
-                continue
-            logical = self.t.allocate(
-                f"{self.name}:vpclink:{link.name}", self.label, "VpcLink", label_name(link.name)
-            )
-            self.t.add(
-                logical,
-                "AWS::ApiGatewayV2::VpcLink",
-                {
-                    "Name": f"{self.name}-{link.name}",
-                    "SubnetIds": list(link.subnets),
-                    "SecurityGroupIds": list(link.security_groups) or None,
-                },
-            )
-            self.link_ids[link.name] = ref(logical)
+            connection = common.vpc_link(self.t, self.name, link)
+            if connection is not None:
+                self.link_ids[link.name] = connection
 
     def authorizers(self) -> None:
         for a in self.api.authorizers:
@@ -229,9 +182,13 @@ class V2Emitter:
             self.t.add(logical, "AWS::ApiGatewayV2::Authorizer", properties)
             self.authorizer_ids[a.name] = logical
 
-    def identity(self, source) -> str:  # type: ignore[no-untyped-def]
+    def identity(self, source: ParamSource) -> str:
+        """A request value in this API's own syntax: `$request.header.x` on HTTP APIs,
+        `route.request.header.x` on WebSocket APIs (whose requests have no method request)."""
         if self.http:
             return common.v2_source(source)
+        if source.kind is SourceKind.STATIC:
+            return f"'{source.name}'"
         return {
             SourceKind.HEADER: "route.request.header.",
             SourceKind.QUERY: "route.request.querystring.",
@@ -280,12 +237,7 @@ class V2Emitter:
         requirements = [r for alt in route.auth for r in alt if r.kind is not AuthKind.NONE]
         result: dict[str, Json] = {"AuthorizationType": "NONE"}
         if any(r.kind is AuthKind.API_KEY for r in requirements):
-            if self.http:
-                self.unsupported(
-                    route, "auth", f"{route.label} requires an API key: HTTP APIs have no API keys"
-                )
-                return None
-            result["ApiKeyRequired"] = True
+            result["ApiKeyRequired"] = True  # WebSocket only: the capability table refuses HTTP
         others = [r for r in requirements if r.kind is not AuthKind.API_KEY]
         if len(others) > 1:
             self.unsupported(
@@ -333,14 +285,6 @@ class V2Emitter:
             "TimeoutInMillis": int(timeout.milliseconds) if timeout else None,
         }
         kind = backend.type
-        if self.http and (route.request_templates or route.responses):
-            self.unsupported(
-                route, None, f"{route.label}: HTTP APIs have no mapping templates or integration responses"
-            )
-            return None
-        if self.http and route.cache is not None:
-            self.unsupported(route, "cache", f"{route.label}: HTTP APIs have no caching")
-            return None
         if self.http and route.validate not in (None, ValidationMode.NONE):
             self.t.report(
                 codes.TARGET_APPROXIMATION,
@@ -366,22 +310,9 @@ class V2Emitter:
             if backend.credentials is None:
                 self.permission(backend.function, backend)
         elif kind is BackendType.MOCK:
-            if self.http:
-                self.unsupported(
-                    backend, "type", f"backend `{backend.name}`: HTTP APIs have no mock integrations"
-                )
-                return None
             properties |= {"IntegrationType": "MOCK", "RequestTemplates": {"$default": '{"statusCode": 200}'}}
             properties["TemplateSelectionExpression"] = "\\$default"
         elif kind is BackendType.AWS:
-            if self.http:
-                self.unsupported(
-                    backend,
-                    "type",
-                    f"backend `{backend.name}`: HTTP APIs call AWS services only through first-class "
-                    "integration subtypes, which apic does not model",
-                )
-                return None
             properties |= {
                 "IntegrationType": "AWS",
                 "IntegrationMethod": (route.upstream_method or HttpMethod.POST).value,
@@ -415,9 +346,9 @@ class V2Emitter:
             if backend.vpc_link is not None and backend.vpc_link in self.link_ids:
                 link = next(v for v in self.api.vpc_links if v.name == backend.vpc_link)
                 properties |= {"ConnectionType": "VPC_LINK", "ConnectionId": self.link_ids[backend.vpc_link]}
-                if link.target is not None:
-                    properties["IntegrationUri"] = link.target
-                if link.target is not None and route.upstream_path not in (None, route.path):
+                if self.http and link.target is not None:
+                    properties["IntegrationUri"] = link.target  # an HTTP API names the listener
+                if self.http and link.target is not None and route.upstream_path not in (None, route.path):
                     self.t.report(
                         codes.TARGET_APPROXIMATION,
                         route,
@@ -445,7 +376,7 @@ class V2Emitter:
                 properties["RequestParameters"] = dict(sorted(mapping.items()))
             else:
                 properties["RequestParameters"] = {
-                    f"integration.request.{V2_LOCATIONS[f.location]}.{f.name}": common.rest_source(f.source)
+                    f"integration.request.{V2_LOCATIONS[f.location]}.{f.name}": self.identity(f.source)
                     for f in route.forward
                 }
         body = json.dumps(properties, sort_keys=True, default=str)
@@ -534,20 +465,6 @@ class V2Emitter:
 
     def domains(self, stages: dict[str, str]) -> None:
         for domain in self.api.domains:
-            if domain.endpoint in (EndpointType.EDGE, EndpointType.PRIVATE):
-                self.unsupported(
-                    domain,
-                    "endpoint",
-                    f"domain `{domain.host}`: {self.kind_name()} take regional domains only",
-                )
-                continue
-            if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
-                self.unsupported(
-                    domain,
-                    "tls_policy",
-                    f"domain `{domain.host}`: HTTP APIs cannot use an enhanced security policy",
-                )
-                continue
             logical = self.t.allocate(f"domain:{domain.host}", "DomainName", host_name(domain.host))
             properties: dict[str, Json] = {
                 "DomainName": domain.host,

@@ -1,0 +1,229 @@
+"""Which platform supports which construct, for each API kind: one table that lint and every
+target read.
+
+A `Feature` is something a model may ask of a gateway (a route cache, an API key, a canary).
+`feature_uses` finds every place a model asks for one, with the node and field to point at;
+a `Platform` says for each feature which API kinds have it. The lint rule
+`feature-unsupported-for-kind` reports uses the API Gateway table refuses; a target refuses
+the same uses (TG001) before it emits anything, so `--no-lint` never lets a construct
+disappear silently. When a target needs a construct that this table does not cover, the
+construct belongs here, not in the target's own list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from apic.compiler.model import (
+    Api,
+    ApiKind,
+    AuthKind,
+    Authorizer,
+    AuthorizerType,
+    BackendType,
+    EndpointType,
+    Node,
+    VpcLink,
+)
+
+COGNITO_ISSUER = re.compile(r"^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/")
+KIND_NAME = {ApiKind.REST: "REST", ApiKind.HTTP: "HTTP", ApiKind.WEBSOCKET: "WebSocket"}
+
+
+class Feature(StrEnum):
+    """The value is how messages name the feature."""
+
+    API_KEYS = "API keys"
+    USAGE_PLANS = "usage plans"
+    USAGE_PLAN_METHOD_THROTTLES = "per-method usage-plan throttles"
+    ROUTE_CACHE = "response caching"
+    STAGE_CACHE = "stage cache clusters"
+    CANARY = "canary releases"
+    XRAY_TRACING = "X-Ray tracing"
+    MAPPING_TEMPLATES = "mapping templates"
+    INTEGRATION_RESPONSES = "integration responses"
+    GATEWAY_RESPONSES = "gateway responses"
+    MOCK_INTEGRATIONS = "mock integrations"
+    AWS_SERVICE_INTEGRATIONS = "AWS service integrations"
+    BINARY_MEDIA_TYPES = "binary media types"
+    API_KEY_SOURCE = "an API key source"
+    EDGE_ENDPOINTS = "edge-optimized endpoints"
+    PRIVATE_ENDPOINTS = "private endpoints"
+    CORS = "CORS configuration"
+    PER_ROUTE_CORS = "per-route CORS policies"
+    VPC_LINKS_V1 = "version 1 VPC links (to a Network Load Balancer)"
+    VPC_LINKS_V2 = "version 2 VPC links (subnets and security groups)"
+    JWT_AUTHORIZERS = "JWT authorizers for issuers other than Cognito"
+    ENHANCED_TLS_POLICIES = "enhanced security policies (SecurityPolicy_*)"
+
+
+REST, HTTP, WEBSOCKET = ApiKind.REST, ApiKind.HTTP, ApiKind.WEBSOCKET
+
+
+@dataclass(frozen=True)
+class Platform:
+    """What one gateway platform supports: feature -> the API kinds that have it."""
+
+    name: str
+    support: dict[Feature, frozenset[ApiKind]]
+    limits: dict[Feature, str] = field(default_factory=dict)  # why a target writes less
+
+    def supports(self, feature: Feature, kind: ApiKind) -> bool:
+        return kind in self.support.get(feature, frozenset(ApiKind))
+
+    def without(self, feature: Feature, kinds: frozenset[ApiKind], reason: str) -> Platform:
+        """What a target writes: the platform less what the target cannot say (yet)."""
+        return Platform(
+            self.name,
+            {**self.support, feature: self.support[feature] - kinds},
+            {**self.limits, feature: reason},
+        )
+
+
+# Amazon API Gateway, from "Choose between REST APIs and HTTP APIs" (api-gateway developer
+# guide, http-api-vs-rest) and the WebSocket guides: WebSocket APIs take API keys through
+# usage plans and reach private resources through REST (version 1) VPC links.
+API_GATEWAY = Platform(
+    "Amazon API Gateway",
+    {
+        Feature.API_KEYS: frozenset({REST, WEBSOCKET}),
+        Feature.USAGE_PLANS: frozenset({REST, WEBSOCKET}),
+        Feature.USAGE_PLAN_METHOD_THROTTLES: frozenset({REST}),
+        Feature.ROUTE_CACHE: frozenset({REST}),
+        Feature.STAGE_CACHE: frozenset({REST}),
+        Feature.CANARY: frozenset({REST}),
+        Feature.XRAY_TRACING: frozenset({REST}),
+        Feature.MAPPING_TEMPLATES: frozenset({REST, WEBSOCKET}),
+        Feature.INTEGRATION_RESPONSES: frozenset({REST}),
+        Feature.GATEWAY_RESPONSES: frozenset({REST}),
+        Feature.MOCK_INTEGRATIONS: frozenset({REST, WEBSOCKET}),
+        Feature.AWS_SERVICE_INTEGRATIONS: frozenset({REST, WEBSOCKET}),
+        Feature.BINARY_MEDIA_TYPES: frozenset({REST}),
+        Feature.API_KEY_SOURCE: frozenset({REST}),
+        Feature.EDGE_ENDPOINTS: frozenset({REST}),
+        Feature.PRIVATE_ENDPOINTS: frozenset({REST}),
+        Feature.CORS: frozenset({REST, HTTP}),
+        Feature.PER_ROUTE_CORS: frozenset({REST}),
+        Feature.VPC_LINKS_V1: frozenset({REST, WEBSOCKET}),
+        Feature.VPC_LINKS_V2: frozenset({REST, HTTP}),
+        Feature.JWT_AUTHORIZERS: frozenset({HTTP}),
+        Feature.ENHANCED_TLS_POLICIES: frozenset({REST}),
+    },
+)
+
+
+@dataclass(frozen=True)
+class FeatureUse:
+    """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""
+
+    feature: Feature
+    node: Node
+    field: str | None
+    subject: str
+
+
+def vpc_link_version(link: VpcLink) -> int | None:
+    """The version a link is: as written, else 2 when it names subnets, else 1; unknown for
+    an existing link (`id`) whose version is not written."""
+    if link.version is not None:
+        return link.version
+    if link.id is not None:
+        return None
+    return 2 if link.subnets else 1
+
+
+def is_cognito(authorizer: Authorizer) -> bool:
+    """A Cognito user pool, whether written `type = cognito` or `type = jwt` with a pool's
+    issuer: REST APIs check such tokens with a COGNITO_USER_POOLS authorizer."""
+    return authorizer.type is AuthorizerType.COGNITO or (
+        authorizer.type is AuthorizerType.JWT and COGNITO_ISSUER.match(authorizer.issuer or "") is not None
+    )
+
+
+def feature_uses(api: Api) -> Iterator[FeatureUse]:
+    """Every place `api` asks for a feature, in declaration-independent model order."""
+    if api.endpoint is EndpointType.EDGE:
+        yield FeatureUse(Feature.EDGE_ENDPOINTS, api, "endpoint", f"api `{api.name}`")
+    if api.endpoint is EndpointType.PRIVATE:
+        yield FeatureUse(Feature.PRIVATE_ENDPOINTS, api, "endpoint", f"api `{api.name}`")
+    if api.binary_media_types:
+        yield FeatureUse(Feature.BINARY_MEDIA_TYPES, api, "binary_media_types", f"api `{api.name}`")
+    if api.api_key_source is not None:
+        yield FeatureUse(Feature.API_KEY_SOURCE, api, "api_key_source", f"api `{api.name}`")
+    for link in api.vpc_links:
+        version = vpc_link_version(link)
+        if version is not None:
+            feature = Feature.VPC_LINKS_V1 if version == 1 else Feature.VPC_LINKS_V2
+            yield FeatureUse(feature, link, "version" if link.version else None, f"vpc_link `{link.name}`")
+    for authorizer in api.authorizers:
+        if authorizer.type is AuthorizerType.JWT and not is_cognito(authorizer):
+            yield FeatureUse(Feature.JWT_AUTHORIZERS, authorizer, "type", f"authorizer `{authorizer.name}`")
+    for backend in api.backends:
+        if backend.type is BackendType.MOCK:
+            yield FeatureUse(Feature.MOCK_INTEGRATIONS, backend, "type", f"backend `{backend.name}`")
+        if backend.type is BackendType.AWS:
+            yield FeatureUse(Feature.AWS_SERVICE_INTEGRATIONS, backend, "type", f"backend `{backend.name}`")
+    for policy in api.cors:
+        subject = "the api-wide CORS policy" if policy.name is None else f"CORS policy `{policy.name}`"
+        yield FeatureUse(Feature.CORS, policy, None, subject)
+    api_wide_cors = any(policy.name is None for policy in api.cors)
+    for route in api.routes:
+        subject = f"route {route.label}"
+        if any(r.kind is AuthKind.API_KEY for alternative in route.auth for r in alternative):
+            yield FeatureUse(Feature.API_KEYS, route, "auth", subject)
+        if route.cache is not None:
+            yield FeatureUse(Feature.ROUTE_CACHE, route.cache, None, subject)
+        if route.request_templates:
+            yield FeatureUse(Feature.MAPPING_TEMPLATES, route.request_templates[0], None, subject)
+        if route.responses:
+            yield FeatureUse(Feature.INTEGRATION_RESPONSES, route.responses[0], None, subject)
+        if isinstance(route.cors, str) or (route.cors is False and api_wide_cors):
+            yield FeatureUse(Feature.PER_ROUTE_CORS, route, "cors", subject)
+    for plan in api.usage_plans:
+        yield FeatureUse(Feature.USAGE_PLANS, plan, None, f"usage plan `{plan.name}`")
+        for throttle in plan.method_throttles:
+            yield FeatureUse(Feature.USAGE_PLAN_METHOD_THROTTLES, throttle, None, f"usage plan `{plan.name}`")
+    for consumer in api.consumers:
+        yield FeatureUse(Feature.API_KEYS, consumer, None, f"consumer `{consumer.name}`")
+    for response in api.gateway_responses:
+        yield FeatureUse(Feature.GATEWAY_RESPONSES, response, None, f"gateway response `{response.type}`")
+    for stage in api.stages:
+        subject = f"stage `{stage.name}`"
+        if stage.tracing:
+            yield FeatureUse(Feature.XRAY_TRACING, stage, "tracing", subject)
+        if stage.cache is not None:
+            yield FeatureUse(Feature.STAGE_CACHE, stage.cache, None, subject)
+        if stage.canary is not None:
+            yield FeatureUse(Feature.CANARY, stage.canary, None, subject)
+    for domain in api.domains:
+        if domain.endpoint is EndpointType.EDGE:
+            yield FeatureUse(Feature.EDGE_ENDPOINTS, domain, "endpoint", f"domain `{domain.host}`")
+        if domain.endpoint is EndpointType.PRIVATE:
+            yield FeatureUse(Feature.PRIVATE_ENDPOINTS, domain, "endpoint", f"domain `{domain.host}`")
+        if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
+            yield FeatureUse(Feature.ENHANCED_TLS_POLICIES, domain, "tls_policy", f"domain `{domain.host}`")
+
+
+def unsupported_uses(api: Api, platform: Platform) -> Iterator[FeatureUse]:
+    """The uses `platform` refuses for this api's kind, each (feature, place) once: routes that
+    inherit one `auth` line share its span and are reported there once."""
+    seen: set[tuple[Feature, object]] = set()
+    for use in feature_uses(api):
+        if platform.supports(use.feature, api.kind):
+            continue
+        key = (use.feature, use.node.span_of(use.field) if use.field else use.node.span)
+        if key not in seen:
+            seen.add(key)
+            yield use
+
+
+def explain(use: FeatureUse, api: Api, platform: Platform) -> str:
+    """`route GET /x: HTTP APIs have no response caching on Amazon API Gateway (REST APIs do)`."""
+    if use.feature in platform.limits:
+        return f"{use.subject}: {platform.limits[use.feature]}"
+    kinds = sorted(KIND_NAME[k] for k in platform.support[use.feature])
+    having = f" ({' and '.join(kinds)} APIs do)" if kinds else ""
+    return f"{use.subject}: {KIND_NAME[api.kind]} APIs have no {use.feature} on {platform.name}{having}"

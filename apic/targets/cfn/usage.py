@@ -1,0 +1,95 @@
+"""Usage plans and API keys: who may call which stage, how fast and how often."""
+
+from __future__ import annotations
+
+from apic.compiler import codes
+from apic.compiler.model import Api, EnvRef
+from apic.targets.cfn.common import QUOTA_PERIODS, per_second
+from apic.targets.cfn.template import Json, Template, label_name, ref
+
+
+def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str]) -> None:
+    """`UsagePlan`s with their stages, throttles and quotas, an `ApiKey` per consumer and the
+    `UsagePlanKey` that links them. REST and WebSocket APIs share them: a WebSocket API's
+    keys work only through a usage plan of its stage."""
+    label = label_name(api.name)
+    plan_ids: dict[str, str] = {}
+    for plan in api.usage_plans:
+        logical = template.allocate(f"{api.name}:plan:{plan.name}", label, "Plan", label_name(plan.name))
+        api_stages = []
+        for stage_name in plan.stages:
+            if stage_name not in stages or template.resources.get(stages[stage_name]) is None:
+                continue  # an unknown stage is the binder's or a lint rule's to report
+            entry: dict[str, Json] = {"ApiId": ref(api_id), "Stage": ref(stages[stage_name])}
+            throttles = {
+                f"{m.path}/{m.method.value}": {
+                    k: v
+                    for k, v in {
+                        "RateLimit": per_second(m.rate) if m.rate else None,
+                        "BurstLimit": m.burst,
+                    }.items()
+                    if v is not None
+                }
+                for m in plan.method_throttles
+            }
+            if throttles:
+                entry["Throttle"] = dict(sorted(throttles.items()))
+            api_stages.append(entry)
+        properties: dict[str, Json] = {
+            "UsagePlanName": f"{api.name}-{plan.name}",
+            "ApiStages": api_stages or None,
+        }
+        if plan.throttle is not None:
+            properties["Throttle"] = {
+                k: v
+                for k, v in {
+                    "RateLimit": per_second(plan.throttle.rate) if plan.throttle.rate else None,
+                    "BurstLimit": plan.throttle.burst,
+                }.items()
+                if v is not None
+            }
+        if plan.quota is not None:
+            period = QUOTA_PERIODS.get(plan.quota.per)
+            if period is None:
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    plan,
+                    "quota",
+                    f"quota `{plan.quota}`: usage plan quotas count per day, week or month",
+                )
+            else:
+                properties["Quota"] = {"Limit": int(plan.quota.amount), "Period": period}
+        template.add(logical, "AWS::ApiGateway::UsagePlan", properties)
+        plan_ids[plan.name] = logical
+    for consumer in api.consumers:
+        key = template.allocate(f"{api.name}:key:{consumer.name}", label, "Key", label_name(consumer.name))
+        value: Json = None
+        if isinstance(consumer.api_key, EnvRef):
+            value = ref(
+                template.parameter(
+                    f"{consumer.api_key.name}",
+                    f"API key of consumer {consumer.name} (from ${consumer.api_key.name})",
+                    no_echo=True,
+                )
+            )
+        elif isinstance(consumer.api_key, str):
+            value = consumer.api_key
+        template.add(
+            key,
+            "AWS::ApiGateway::ApiKey",
+            {
+                "Name": f"{api.name}-{consumer.name}",
+                "Enabled": consumer.enabled if consumer.enabled is not None else True,
+                "Value": value,
+            },
+        )
+        template.output(f"{key}Id", f"API key id of consumer {consumer.name}", ref(key))
+        if consumer.plan in plan_ids:
+            link = template.allocate(
+                f"{api.name}:plankey:{consumer.name}", label, "PlanKey", label_name(consumer.name)
+            )
+            template.add(
+                link,
+                "AWS::ApiGateway::UsagePlanKey",
+                {"KeyId": ref(key), "KeyType": "API_KEY", "UsagePlanId": ref(plan_ids[consumer.plan])},
+            )

@@ -234,9 +234,10 @@ def routes(
                 cache=draw(
                     opt(
                         st.builds(
-                            lambda t, k, e: RouteCache(ttl=t, keys=tuple(k), encrypted=e),
+                            lambda t, k, e, p: RouteCache(ttl=t, keys=tuple(k), encrypted=e, path_keys=p),
                             opt(durations),
                             st.lists(sources(), max_size=2),
+                            opt(st.booleans()),
                             opt(st.booleans()),
                         )
                     )

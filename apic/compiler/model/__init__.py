@@ -91,9 +91,13 @@ class ForwardMapping(Node):
 
 @node
 class RouteCache(Node):
+    """`keys` are what the source names; the route's path parameters are keys too unless
+    `path_keys` is false (see `model.caching`: one entry per path, not per resource)."""
+
     ttl: Duration | None = None
     keys: tuple[ParamSource, ...] = ()
     encrypted: bool | None = None
+    path_keys: bool | None = None
 
 
 @node

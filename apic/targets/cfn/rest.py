@@ -30,6 +30,7 @@ from apic.compiler.model import (
     SourceKind,
     Stage,
     ValidationMode,
+    caching,
 )
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
@@ -82,6 +83,8 @@ class RestEmitter:
         self.validator_ids: dict[ValidationMode, str] = {}
         self.lambda_functions: dict[str, Backend | Authorizer] = {}
         self.unusable_authorizers: set[str] = set()
+        # routes whose integrations carry cache keys, by identity (routes compare by value)
+        self.cached = {id(r) for r in caching.cached_routes(api)}
 
     # --- the API itself -----------------------------------------------------------------
     def emit(self) -> None:
@@ -368,8 +371,8 @@ class RestEmitter:
         for p in route.header_params:
             declared[f"method.request.header.{p.name}"] = bool(p.required)
         used: list[ParamSource] = [f.source for f in route.forward]
-        if route.cache is not None:
-            used.extend(route.cache.keys)
+        if id(route) in self.cached:
+            used.extend(caching.cache_keys(route))
         for source in used:
             if source.kind in (SourceKind.QUERY, SourceKind.HEADER):
                 declared.setdefault(common.rest_source(source), False)
@@ -390,8 +393,8 @@ class RestEmitter:
         timeout = route.timeout or backend.timeout
         base: dict[str, Json] = {
             "TimeoutInMillis": int(timeout.milliseconds) if timeout else None,
-            "CacheKeyParameters": [common.rest_source(k) for k in route.cache.keys]
-            if route.cache and route.cache.keys
+            "CacheKeyParameters": [common.rest_source(k) for k in caching.cache_keys(route)] or None
+            if id(route) in self.cached
             else None,
         }
         mappings = {
@@ -713,38 +716,27 @@ class RestEmitter:
             every["LoggingLevel"] = common.LOG_LEVELS[stage.logging]
         if stage.metrics is not None:
             every["MetricsEnabled"] = stage.metrics
-        cached_routes = [r for r in self.api.routes if r.cache is not None]
-        if stage.cache is not None and not cached_routes:
-            every["CachingEnabled"] = True
-            if stage.cache.ttl is not None:
-                every["CacheTtlInSeconds"] = common.seconds(stage.cache.ttl.seconds)
-            if stage.cache.encrypted is not None:
-                every["CacheDataEncrypted"] = stage.cache.encrypted
         if every:
             yield {"ResourcePath": "/*", "HttpMethod": "*", **every}
+        # caching per method, never `/*/*`: that would cache POSTs too (model.caching)
+        per_method: dict[tuple[str, HttpMethod], dict[str, Json]] = {}
+        for cached in caching.cached_methods(self.api, stage):
+            settings = per_method.setdefault((cached.route.path, cached.method), {})
+            settings["CachingEnabled"] = True
+            if cached.ttl is not None:
+                settings["CacheTtlInSeconds"] = common.seconds(cached.ttl.seconds)
+            if cached.encrypted is not None:
+                settings["CacheDataEncrypted"] = cached.encrypted
         for route in self.api.routes:
-            settings: dict[str, Json] = {}
-            if route.cache is not None:
-                ttl = route.cache.ttl or (stage.cache.ttl if stage.cache else None)
-                encrypted = route.cache.encrypted
-                if encrypted is None and stage.cache is not None:
-                    encrypted = stage.cache.encrypted
-                settings |= {"CachingEnabled": True}
-                if ttl is not None:
-                    settings["CacheTtlInSeconds"] = common.seconds(ttl.seconds)
-                if encrypted is not None:
-                    settings["CacheDataEncrypted"] = encrypted
-            settings |= common.throttle_settings(
-                route.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit"
-            )
-            if not settings:
-                continue
-            for method in route.methods:
-                yield {
-                    "ResourcePath": resource_path_key(route.path),
-                    "HttpMethod": method.value if method is not HttpMethod.ANY else "*",
-                    **settings,
-                }
+            throttle = common.throttle_settings(route.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")
+            for method in route.methods if throttle else ():
+                per_method.setdefault((route.path, method), {}).update(throttle)
+        for (path, method), settings in sorted(per_method.items()):
+            yield {
+                "ResourcePath": resource_path_key(path),
+                "HttpMethod": method.value if method is not HttpMethod.ANY else "*",
+                **settings,
+            }
 
     # --- domains ------------------------------------------------------------------------
     def domains(self, stages: dict[str, str]) -> None:

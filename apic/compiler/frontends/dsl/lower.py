@@ -529,6 +529,7 @@ class RouteResolver:
                 ttl=cache.get("ttl"),
                 keys=cache.get("keys", ()),
                 encrypted=cache.get("encrypted"),
+                path_keys=cache.get("path_keys"),
                 span=cache.span,
                 field_spans=cache.field_spans(),
             )

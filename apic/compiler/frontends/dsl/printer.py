@@ -297,6 +297,7 @@ def route(r: Route, kind: ApiKind) -> BlockText:
         if r.cache.keys:
             c.set("keys", listing(map(source, r.cache.keys)))
         c.set("encrypted", r.cache.encrypted, _bool)
+        c.set("path_keys", r.cache.path_keys, _bool)
         b.blocks.append(c)
     b.blocks.extend(_response(x) for x in r.responses)
     if r.throttle is not None:

@@ -123,8 +123,11 @@ ROUTE_BODY = [
         Labels.NONE,
         {
             "ttl": Attr(v.DURATION),
-            "keys": Attr(v.ListType(v.SOURCE)),
+            "keys": Attr(v.ListType(v.SOURCE), doc="what else tells cached responses apart"),
             "encrypted": Attr(v.BOOL),
+            "path_keys": Attr(
+                v.BOOL, doc="false: path parameters are not cache keys (one entry for every path)"
+            ),
         },
         repeat=Repeat.SINGLE,
     ),

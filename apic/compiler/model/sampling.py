@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from apic.compiler.model import Api, HttpMethod, Route, SamplingRule
+from apic.compiler.model import Api, Backend, HttpMethod, Route, SamplingRule
 
 HEALTHCHECK_PRIORITY_FIRST = 1
 HEALTHCHECK_PRIORITY_LAST = 99
@@ -36,7 +36,10 @@ class Rule:
     url_path: str
     rate: float
     fixed_target: int
-    source: Route | SamplingRule | None = None
+    source: Route | SamplingRule | Backend | None = None
+    # "gateway": API Gateway's own segments (ServiceName `<api>/<stage>`); "services": the
+    # services behind it, whose X-Ray service names apic does not know (ServiceName `*`)
+    scope: str = "gateway"
 
 
 def glob_path(path: str) -> str:
@@ -74,29 +77,45 @@ def methods_of(route: Route) -> list[str]:
 
 
 def healthcheck_rules(api: Api) -> list[Rule]:
+    """Exclusions for healthcheck routes (each path form), then for the paths the load
+    balancer and kubelet probe on the backends (`health_check { path }`): those probes never
+    pass the gateway, but the services' X-Ray SDKs see them and would sample them."""
     if api.tracing is not None and not api.tracing.excludes_healthchecks:
         return []
     rules: list[Rule] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(method: str, form: str, host: str, path: str, source: Route | Backend, scope: str) -> None:
+        if (method, path) in seen:
+            return
+        seen.add((method, path))
+        rules.append(
+            Rule(
+                # Named by what it matches, not by position: adding a healthcheck must not
+                # rename (and so replace) the rules already deployed.
+                name="hc" + hashlib.sha256(f"{method} {host} {path}".encode()).hexdigest()[:8],
+                description=f"apic healthcheck {method} {path} ({form})",
+                priority=min(HEALTHCHECK_PRIORITY_FIRST + len(rules), HEALTHCHECK_PRIORITY_LAST),
+                host=host,
+                method=method,
+                url_path=path,
+                rate=0.0,
+                fixed_target=0,
+                source=source,
+                scope=scope,
+            )
+        )
+
     for route in api.routes:
         if not route.healthcheck:
             continue
         for method in methods_of(route):
             for form, host, path in healthcheck_forms(api, route):
-                rules.append(
-                    Rule(
-                        # Named by what it matches, not by position: adding a healthcheck
-                        # must not rename (and so replace) the rules already deployed.
-                        name="hc" + hashlib.sha256(f"{method} {host} {path}".encode()).hexdigest()[:8],
-                        description=f"apic healthcheck {method} {path} ({form})",
-                        priority=min(HEALTHCHECK_PRIORITY_FIRST + len(rules), HEALTHCHECK_PRIORITY_LAST),
-                        host=host,
-                        method=method,
-                        url_path=path,
-                        rate=0.0,
-                        fixed_target=0,
-                        source=route,
-                    )
-                )
+                add(method, form, host, path, route, "gateway")
+    for backend in api.backends:
+        if backend.health_check is not None:
+            path = glob_path(backend.health_check.path)
+            add("*", f"backend {backend.name}", "*", path, backend, "services")
     return rules
 
 
@@ -131,4 +150,8 @@ def default_rate(api: Api) -> tuple[float, int]:
 
 
 def has_sampling(api: Api) -> bool:
-    return api.tracing is not None or any(r.healthcheck for r in api.routes)
+    return (
+        api.tracing is not None
+        or any(r.healthcheck for r in api.routes)
+        or any(b.health_check is not None for b in api.backends)
+    )

@@ -1,7 +1,9 @@
 """`AWS::XRay::SamplingRule` resources for the traced stages of an API.
 
 Rules are scoped by `ServiceName` `<api>/<stage>`, which is how API Gateway names its
-segments, so they touch no other service. The API's default becomes a catch-all rule at
+segments, so they touch no other service; the exclusions of the backends' own health-check
+paths are the exception (`ServiceName` `*`, once per API): apic does not know the services'
+X-Ray names, and a probe path excluded everywhere costs nothing. The API's default becomes a catch-all rule at
 priority 9000 for those services; the account's own `Default` rule is left alone.
 """
 
@@ -25,8 +27,7 @@ def sampling_rule_resources(template: Template, api: Api, stages: list[Stage]) -
     if not stages or not sampling.has_sampling(api):
         return
     rate, fixed = sampling.default_rate(api)
-    for stage in stages:
-        service = f"{api.name}/{stage.name}"
+    for index, stage in enumerate(stages):
         rules = [*sampling.healthcheck_rules(api), *sampling.user_rules(api)]
         rules.append(
             sampling.Rule(
@@ -41,10 +42,14 @@ def sampling_rule_resources(template: Template, api: Api, stages: list[Stage]) -
             )
         )
         for rule in rules:
+            services = rule.scope == "services"
+            if services and index > 0:
+                continue  # not per stage: the services behind every stage are the same
+            scope = [] if services else [label_name(stage.name)]
             logical = template.allocate(
-                f"{api.name}:sampling:{stage.name}:{rule.name}",
+                f"{api.name}:sampling:{'' if services else stage.name}:{rule.name}",
                 label_name(api.name),
-                label_name(stage.name),
+                *scope,
                 "Sampling",
                 label_name(rule.name),
             )
@@ -53,11 +58,11 @@ def sampling_rule_resources(template: Template, api: Api, stages: list[Stage]) -
                 "AWS::XRay::SamplingRule",
                 {
                     "SamplingRule": {
-                        "RuleName": rule_name(api.name, stage.name, rule.name),
+                        "RuleName": rule_name(api.name, "" if services else stage.name, rule.name),
                         "Priority": rule.priority,
                         "FixedRate": rule.rate,
                         "ReservoirSize": rule.fixed_target,
-                        "ServiceName": service,
+                        "ServiceName": "*" if services else f"{api.name}/{stage.name}",
                         "ServiceType": "*",
                         "Host": rule.host,
                         "HTTPMethod": rule.method,

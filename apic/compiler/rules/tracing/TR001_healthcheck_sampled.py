@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
-from apic.compiler.model import ApiKind, GatewayModel
+from apic.compiler.model import ApiKind, Backend, GatewayModel
 from apic.compiler.model.sampling import healthcheck_rules, user_rules
 from apic.compiler.rules.common import route_anchor
 from apic.compiler.rules.tracing.common import covers, traced_stages
@@ -92,8 +92,12 @@ class HealthcheckSampled(Rule):
                         f"(priority {exclusion.priority})",
                         related=[
                             (
-                                route_anchor(probe) if probe is not None else None,  # type: ignore[arg-type]
-                                "the healthcheck route",
+                                probe.span_of("health_check")
+                                if isinstance(probe, Backend)
+                                else route_anchor(probe),  # type: ignore[arg-type]
+                                "the backend's health check"
+                                if isinstance(probe, Backend)
+                                else "the healthcheck route",
                             )
                         ],
                         help="use a priority of 100 or more: apic keeps 1-99 for healthcheck exclusions",

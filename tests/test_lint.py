@@ -60,7 +60,11 @@ def test_bookstore_lints_without_errors_or_warnings(tmp_path: Path) -> None:
             [("DM001", 96, 5)],
         ),
         ('upstream_path = "/api/book/{bookId}"', 'upstream_path = "/api/book/{id}"', [("RT005", 48, 7)]),
-        ("keys = [path.bookId, query.format]", "keys = [path.bookId, query.fmt]", [("RT006", 50, 48)]),
+        (
+            "keys = [path.bookId, query.format]",
+            "keys = [path.bookId, query.fmt]",
+            [("ST004", 50, 7), ("RT006", 50, 48)],  # `format` is no key now, `fmt` undeclared
+        ),
         (
             "default { rate = 5%, fixed_target = 1 }",
             "default { rate = 5, fixed_target = 1 }",

@@ -14,6 +14,7 @@ from apic.compiler.rules.apis.WS001_websocket_required_routes import WebsocketRe
 from apic.compiler.rules.auth.AU001_route_no_auth import RouteNoAuth
 from apic.compiler.rules.auth.AU002_api_key_without_usage_plan import ApiKeyWithoutUsagePlan
 from apic.compiler.rules.auth.AU003_api_key_only_auth import ApiKeyOnlyAuth
+from apic.compiler.rules.auth.AU004_healthcheck_requires_auth import HealthcheckRequiresAuth
 from apic.compiler.rules.auth.UP001_usage_plan_limits import UsagePlanLimits
 from apic.compiler.rules.backends.BE001_backend_plain_http import BackendPlainHttp
 from apic.compiler.rules.backends.BE002_integration_timeout_range import IntegrationTimeoutRange
@@ -33,10 +34,13 @@ from apic.compiler.rules.routes.RT006_query_param_undeclared import QueryParamUn
 from apic.compiler.rules.stages.ST001_canary_percent_range import CanaryPercentRange
 from apic.compiler.rules.stages.ST002_cache_config_invalid import CacheConfigInvalid
 from apic.compiler.rules.stages.ST003_stage_variable_undefined import StageVariableUndefined
+from apic.compiler.rules.stages.ST004_cache_key_missing import CacheKeyMissing
 from apic.compiler.rules.tracing.TR001_healthcheck_sampled import HealthcheckSampled
 from apic.compiler.rules.tracing.TR002_sampling_default_missing import SamplingDefaultMissing
 from apic.compiler.rules.tracing.TR003_sampling_value_range import SamplingValueRange
 from apic.compiler.rules.tracing.TR004_sampling_rule_shadowed import SamplingRuleShadowed
+from apic.compiler.rules.tracing.TR005_sampling_priority_reserved import SamplingPriorityReserved
+from apic.compiler.rules.tracing.TR006_healthcheck_unmarked import HealthcheckUnmarked
 
 RULES: list[type[Rule]] = [
     RouteDuplicate,
@@ -48,11 +52,14 @@ RULES: list[type[Rule]] = [
     RouteNoAuth,
     ApiKeyWithoutUsagePlan,
     ApiKeyOnlyAuth,
+    HealthcheckRequiresAuth,
     UsagePlanLimits,
     HealthcheckSampled,
     SamplingDefaultMissing,
     SamplingValueRange,
     SamplingRuleShadowed,
+    SamplingPriorityReserved,
+    HealthcheckUnmarked,
     DomainCertCoverage,
     DomainCertRegion,
     TlsPolicyWeak,
@@ -65,6 +72,7 @@ RULES: list[type[Rule]] = [
     CanaryPercentRange,
     CacheConfigInvalid,
     StageVariableUndefined,
+    CacheKeyMissing,
     WebsocketRequiredRoutes,
     CorsWildcardCredentials,
     CorsPreflightAuth,

@@ -27,7 +27,7 @@ class HealthcheckSampled(Rule):
     ```gw
     api "shop" {
       defaults { auth = iam }
-      route GET "/health" { healthcheck = true }
+      route GET "/health" { healthcheck = true, auth = none }
       stage "prod" { tracing = true }
       tracing {
         default { rate = 5%, fixed_target = 1 }
@@ -40,7 +40,7 @@ class HealthcheckSampled(Rule):
     ```gw
     api "shop" {
       defaults { auth = iam }
-      route GET "/health" { healthcheck = true }
+      route GET "/health" { healthcheck = true, auth = none }
       stage "prod" { tracing = true }
       tracing {
         default { rate = 5%, fixed_target = 1 }

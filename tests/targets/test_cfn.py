@@ -299,3 +299,59 @@ def test_a_changed_api_gets_a_new_deployment_and_keeps_every_other_id(tmp_path: 
     assert same == before and ids_same == ids_before
     assert changed != before, "a changed integration must deploy anew"
     assert ids_changed == ids_before
+
+
+def resolve(value: object, parameters: dict[str, str], conditions: dict[str, object]) -> object:
+    """Evaluate Ref (to parameters), Fn::If, Fn::Not and Fn::Equals the way CloudFormation
+    does for the given parameter values; Refs to resources stay as they are."""
+    if isinstance(value, list):
+        return [v for v in (resolve(v, parameters, conditions) for v in value) if v != NO_VALUE]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"} and value["Ref"] in parameters:
+        return parameters[value["Ref"]]
+    if set(value) == {"Fn::If"}:
+        name, then, otherwise = value["Fn::If"]
+        chosen = then if resolve(conditions[name], parameters, conditions) else otherwise
+        return resolve(chosen, parameters, conditions)
+    if set(value) == {"Fn::Not"}:
+        return not resolve(value["Fn::Not"][0], parameters, conditions)
+    if set(value) == {"Fn::Equals"}:
+        left, right = (resolve(v, parameters, conditions) for v in value["Fn::Equals"])
+        return left == right
+    resolved = {k: resolve(v, parameters, conditions) for k, v in value.items()}
+    return {k: v for k, v in resolved.items() if v != NO_VALUE}
+
+
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def test_canary_sends_exactly_its_percent_to_the_new_deployment() -> None:
+    """First deploy (no live deployment): the stage serves this deployment alone. Later
+    deploys name the live deployment: it keeps 87.5 %, this template's deployment gets 12.5 %,
+    and superseded deployments are retained so the live one is never deleted under the stage."""
+    _, result, _ = compile_case(CASES / "rest-stages" / "api.gw")
+    document = yaml.safe_load(result.artifacts[0].text)
+    (deployment,) = [
+        k for k, v in document["Resources"].items() if v["Type"] == "AWS::ApiGateway::Deployment"
+    ]
+    assert document["Resources"][deployment]["DeletionPolicy"] == "Retain"
+    assert document["Resources"][deployment]["UpdateReplacePolicy"] == "Retain"
+    stage = document["Resources"]["StagesStageProd"]["Properties"]
+    conditions = document["Conditions"]
+
+    first = resolve(stage, {"StagesStageProdLiveDeployment": ""}, conditions)
+    assert first["DeploymentId"] == {"Ref": deployment}
+    assert "CanarySetting" not in first
+
+    later = resolve(stage, {"StagesStageProdLiveDeployment": "abc123"}, conditions)
+    assert later["DeploymentId"] == "abc123"
+    assert later["CanarySetting"] == {
+        "DeploymentId": {"Ref": deployment},
+        "PercentTraffic": 12.5,
+        "StageVariableOverrides": {"mode": "canary"},
+        "UseStageCache": False,
+    }
+    assert document["Outputs"]["StagesStageProdDeploymentId"]["Value"] == {"Ref": deployment}
+    # a stage without a canary is not parameterised
+    assert document["Resources"]["StagesStageDev"]["Properties"]["DeploymentId"] == {"Ref": deployment}

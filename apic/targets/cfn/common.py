@@ -153,9 +153,12 @@ def content_hashed_deployment(
     api_property: dict[str, Json],
     snapshot: list[str],
     depends_on: list[str],
+    *,
+    retain: bool = False,
 ) -> str:
     """A Deployment whose id ends in a hash of what it snapshots: CloudFormation redeploys an
-    API only when the Deployment's logical id changes."""
+    API only when the Deployment's logical id changes. `retain` keeps a superseded deployment
+    in API Gateway (a canary stage may still serve it as its live version)."""
     frozen = json.dumps({k: template.resources[k] for k in sorted(set(snapshot))}, sort_keys=True)
     logical = template.allocate(
         f"{api_name}:deployment", label_name(api_name), "Deployment", short_hash(frozen, length=10)
@@ -165,6 +168,7 @@ def content_hashed_deployment(
         resource_type,
         {**api_property, "Description": f"{api_name} (apic)"},
         depends_on=depends_on,
+        retain=retain,
     )
     return logical
 

@@ -20,6 +20,7 @@ from apic.compiler.model import (
     AuthorizerType,
     Backend,
     BackendType,
+    Canary,
     CorsPolicy,
     Domain,
     EndpointType,
@@ -661,6 +662,7 @@ class RestEmitter:
             {"RestApiId": ref(self.api_id)},
             self.snapshot,
             self.methods,
+            retain=any(s.canary is not None for s in self.api.stages),
         )
 
     def stage(self, stage: Stage, deployment: str | None) -> str:
@@ -684,18 +686,7 @@ class RestEmitter:
             if stage.cache.size is not None:
                 properties["CacheClusterSize"] = format_size(stage.cache.size.gigabytes)
         if stage.canary is not None:
-            canary = stage.canary
-            properties["CanarySetting"] = {
-                k: v
-                for k, v in {
-                    "PercentTraffic": canary.percent.value if canary.percent else None,
-                    "StageVariableOverrides": dict(sorted(canary.variables.items()))
-                    if canary.variables
-                    else None,
-                    "UseStageCache": canary.use_stage_cache,
-                }.items()
-                if v is not None
-            }
+            self.canary(stage, stage.canary, logical, deployment, properties)
         if stage.access_log is not None:
             log = stage.access_log
             properties["AccessLogSetting"] = {
@@ -709,6 +700,49 @@ class RestEmitter:
             sub("https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (self.api_id, stage.name)),
         )
         return logical
+
+    def canary(
+        self, stage: Stage, canary: Canary, logical: str, deployment: str, properties: dict[str, Json]
+    ) -> None:
+        """A canary that sends exactly `percent` to this template's deployment.
+
+        A canary needs two versions, and a template holds one: the other, the version the
+        stage serves now, comes in as the parameter `<Stage>LiveDeployment`. Empty (the first
+        deploy, or a promotion) the stage serves this deployment alone; set to the id the
+        stage serves now, that id stays the stage's deployment and this one is the canary.
+        Deployments are retained when the template moves on, so the live one survives.
+        The workflow: docs/targets.md, "Canary releases".
+        """
+        live = self.t.parameter(
+            f"{logical}LiveDeployment",
+            f"id of the deployment stage {stage.name} serves now; this template's deployment then gets "
+            f"{f'{canary.percent} of' if canary.percent else 'the canary share of'} the traffic. "
+            "Empty: this deployment serves all "
+            "of it (first deploy, or promotion)",
+            default="",
+        )
+        active = f"{logical}CanaryActive"
+        self.t.conditions[active] = {"Fn::Not": [{"Fn::Equals": [ref(live), ""]}]}
+        settings = {
+            k: v
+            for k, v in {
+                "DeploymentId": ref(deployment),
+                "PercentTraffic": canary.percent.value if canary.percent else None,
+                "StageVariableOverrides": dict(sorted(canary.variables.items()))
+                if canary.variables
+                else None,
+                "UseStageCache": canary.use_stage_cache,
+            }.items()
+            if v is not None
+        }
+        properties["DeploymentId"] = {"Fn::If": [active, ref(live), ref(deployment)]}
+        properties["CanarySetting"] = {"Fn::If": [active, settings, ref("AWS::NoValue")]}
+        self.t.output(
+            f"{logical}DeploymentId",
+            f"the deployment this template made for stage {stage.name}: pass it as {live} to the next "
+            "deploy that should canary against it",
+            ref(deployment),
+        )
 
     def method_settings(self, stage: Stage) -> Iterator[dict[str, Json]]:
         every = common.throttle_settings(stage.throttle, "ThrottlingRateLimit", "ThrottlingBurstLimit")

@@ -119,6 +119,7 @@ class Template:
     description: str
     resources: dict[str, dict[str, Json]] = field(default_factory=dict)
     parameters: dict[str, dict[str, Json]] = field(default_factory=dict)
+    conditions: dict[str, Json] = field(default_factory=dict)
     outputs: dict[str, dict[str, Json]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _owners: dict[str, str] = field(default_factory=dict)
@@ -149,6 +150,7 @@ class Template:
         *,
         depends_on: Iterable[str] = (),
         condition: str | None = None,
+        retain: bool = False,
     ) -> str:
         resource: dict[str, Json] = {"Type": resource_type}
         dependencies = sorted(set(depends_on))
@@ -156,15 +158,22 @@ class Template:
             resource["DependsOn"] = dependencies
         if condition:
             resource["Condition"] = condition
+        if retain:
+            resource["DeletionPolicy"] = "Retain"
+            resource["UpdateReplacePolicy"] = "Retain"
         resource["Properties"] = pruned(dict(properties))
         self.resources[logical_id] = resource
         return logical_id
 
-    def parameter(self, name: str, description: str, *, no_echo: bool = False) -> str:
+    def parameter(
+        self, name: str, description: str, *, no_echo: bool = False, default: str | None = None
+    ) -> str:
         logical_id = pascal(name.lower() if name.isupper() else name)
         if logical_id in self.parameters:
             return logical_id
         spec: dict[str, Json] = {"Type": "String", "Description": description}
+        if default is not None:
+            spec["Default"] = default
         if no_echo:
             spec["NoEcho"] = True
         self.parameters[logical_id] = spec
@@ -195,6 +204,8 @@ class Template:
         }
         if self.parameters:
             doc["Parameters"] = dict(sorted(self.parameters.items()))
+        if self.conditions:
+            doc["Conditions"] = dict(sorted(self.conditions.items()))
         doc["Resources"] = dict(sorted(self.resources.items()))
         if self.outputs:
             doc["Outputs"] = dict(sorted(self.outputs.items()))

@@ -30,7 +30,7 @@ from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
-from apic.targets.base import Artifact, discover_targets
+from apic.targets.base import Artifact, Target, discover_targets
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the artifact's syntax, e.g. yaml or json for cfn (default: the target's first)",
     )
+    compile_p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a deployment setting of the target (see `apic targets`), e.g. resource-quota=600",
+    )
     common(compile_p)
 
     inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
@@ -226,6 +233,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             print("No targets are registered yet.")
         for name, target in targets.items():
             print(f"{name:12} {target.description}")
+            for option_name, option in sorted(target.options.items()):
+                print(f"{'':12}   --option {option_name}=<{option.kind.__name__}>  {option.help}")
         return [], EXIT_OK, -1
 
     if args.command == "rules":
@@ -297,6 +306,7 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             args.output_format,
             help=did_you_mean(args.output_format, target.output_formats),
         )
+    target_options = parse_target_options(target, args.option)
     if args.no_lint:
         loaded = load(files[0], options)
         findings: list[Diagnostic] = list(loaded.diagnostics)
@@ -313,12 +323,35 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return findings, EXIT_ERROR, 1  # a broken configuration
     if any(d.severity is Severity.ERROR for d in findings):
         return findings, EXIT_FINDINGS, 1  # lint errors: nothing is written
-    result = target.compile(loaded.model, args.output_format)
+    result = target.compile(loaded.model, args.output_format, target_options)
     diagnostics = [*findings, *result.diagnostics]
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return diagnostics, EXIT_FINDINGS, 1  # nothing is written
     write_artifacts(result.artifacts, args.output)
     return diagnostics, EXIT_OK, 1
+
+
+def parse_target_options(target: Target, given: list[str]) -> dict[str, bool | int]:
+    """`NAME=VALUE` settings checked against what the target declares; a usage error names
+    the argument at fault."""
+    parsed: dict[str, bool | int] = {}
+    for item in given:
+        name, equals, text = item.partition("=")
+        if not equals:
+            raise UsageError(f"`--option {item}` needs the form NAME=VALUE", item)
+        option = target.options.get(name)
+        if option is None:
+            known = ", ".join(sorted(target.options)) or "none"
+            raise UsageError(
+                f"target `{target.name}` has no option `{name}` (its options: {known})",
+                item,
+                help=did_you_mean(name, target.options),
+            )
+        try:
+            parsed[name] = option.parse(text)
+        except ValueError as expected:
+            raise UsageError(f"option `{name}` takes {expected}, not `{text}`", item) from None
+    return parsed
 
 
 def write_artifacts(artifacts: Sequence[Artifact], folder: Path | None) -> None:

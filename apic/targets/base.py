@@ -6,6 +6,7 @@ diagnostic on the construct's span (never by dropping it silently).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from pathlib import PurePosixPath
@@ -13,7 +14,7 @@ from typing import ClassVar
 
 from apic.compiler import codes
 from apic.compiler.capabilities import Platform, explain, unsupported_uses
-from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.model import GatewayModel
 
 
@@ -22,6 +23,28 @@ class Artifact:
     path: PurePosixPath
     text: str
     media_type: str
+
+
+@dataclass(frozen=True)
+class TargetOption:
+    """A setting about the deployment, not the API (`apic compile --option NAME=VALUE`):
+    what the account already has, which quotas it was granted."""
+
+    kind: type[bool] | type[int]
+    default: bool | int
+    help: str
+
+    def parse(self, text: str) -> bool | int:
+        """The value of `text`; ValueError with the expected form when it is not one."""
+        if self.kind is bool:
+            if text.lower() in ("true", "yes", "1"):
+                return True
+            if text.lower() in ("false", "no", "0"):
+                return False
+            raise ValueError("true or false")
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError("a whole number above 0")
+        return int(text)
 
 
 @dataclass(frozen=True)
@@ -42,14 +65,26 @@ class Target:
     description: ClassVar[str]
     output_formats: ClassVar[tuple[str, ...]] = ("text",)
     capabilities: ClassVar[Platform | None] = None
+    options: ClassVar[dict[str, TargetOption]] = {}
 
-    def compile(self, model: GatewayModel, output_format: str | None = None) -> CompileResult:
-        """Refused constructs mean no artifact at all; the emitter still runs so that one
-        compile reports every problem, not the first kind of problem."""
+    def compile(
+        self,
+        model: GatewayModel,
+        output_format: str | None = None,
+        options: Mapping[str, bool | int] | None = None,
+    ) -> CompileResult:
+        """An error (a refused construct or one the emitter finds) means no artifact at all; the
+        emitter still runs after a refusal so that one compile reports every problem. `options` are parsed
+        values of `self.options` (see `parse_options`); unset ones take their defaults."""
+        unknown = sorted(set(options or {}) - set(self.options))
+        if unknown:
+            raise ValueError(f"target {self.name} has no option {', '.join(unknown)}")
+        settings = {name: option.default for name, option in self.options.items()} | dict(options or {})
         refused = self.refusals(model)
-        result = self.emit(model, output_format)
-        artifacts = () if refused else result.artifacts
+        result = self.emit(model, output_format, settings)
         diagnostics = [*refused, *result.diagnostics]
+        failed = any(d.severity is Severity.ERROR for d in diagnostics)
+        artifacts = () if failed else result.artifacts  # an error means nothing is written
         return CompileResult(artifacts, tuple(replace(d, target=self.name) for d in diagnostics))
 
     def refusals(self, model: GatewayModel) -> list[Diagnostic]:
@@ -64,7 +99,9 @@ class Target:
                 found.append(codes.TARGET_UNSUPPORTED(span, explain(use, api, self.capabilities)))
         return found
 
-    def emit(self, model: GatewayModel, output_format: str | None) -> CompileResult:
+    def emit(
+        self, model: GatewayModel, output_format: str | None, options: Mapping[str, bool | int]
+    ) -> CompileResult:
         raise NotImplementedError
 
 

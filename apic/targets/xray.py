@@ -5,6 +5,7 @@ gateway. It holds the same rules `cfn` writes as `AWS::XRay::SamplingRule`, minu
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import ClassVar
 
@@ -18,7 +19,9 @@ class XrayTarget(Target):
     description: ClassVar[str] = "X-Ray SDK local sampling rules (sampling-rules.json, version 2)"
     output_formats: ClassVar[tuple[str, ...]] = ("json",)
 
-    def emit(self, model: GatewayModel, output_format: str | None) -> CompileResult:
+    def emit(
+        self, model: GatewayModel, output_format: str | None, options: Mapping[str, bool | int]
+    ) -> CompileResult:
         diagnostics = []
         rules: list[dict[str, object]] = []
         default: dict[str, object] | None = None

@@ -46,6 +46,7 @@ from apic.targets.cfn.template import (
     sub,
 )
 from apic.targets.cfn.usage import usage_plans
+from apic.targets.cfn.validity import check_rest_paths
 from apic.targets.cfn.xray import sampling_rule_resources
 
 VALIDATOR_FLAGS = {
@@ -89,10 +90,12 @@ class RestEmitter:
 
     # --- the API itself -----------------------------------------------------------------
     def emit(self) -> None:
+        refused = check_rest_paths(self.t, self.api)
+        self.routes = [r for r in self.api.routes if id(r) not in refused]
         self.rest_api()
         self.vpc_links()
         self.authorizers()
-        for route in self.api.routes:
+        for route in self.routes:
             self.route(route)
         self.cors_preflights()
         self.gateway_responses()
@@ -531,7 +534,7 @@ class RestEmitter:
     def cors_preflights(self) -> None:
         """REST APIs answer CORS preflights only through an OPTIONS method: a MOCK per path."""
         by_path: dict[str, tuple[CorsPolicy, list[Route]]] = {}
-        for route in self.api.routes:
+        for route in self.routes:
             policy = self.api.cors_policy(route)
             if policy is None or not route.methods:
                 continue
@@ -694,6 +697,7 @@ class RestEmitter:
                 "Format": common.access_log_format(log.format, log.custom),
             }
         self.t.add(logical, "AWS::ApiGateway::Stage", properties)
+        self.t.stages[id(stage)] = logical
         self.t.output(
             f"{logical}Url",
             f"invoke URL of stage {stage.name}",

@@ -120,6 +120,7 @@ class Template:
     resources: dict[str, dict[str, Json]] = field(default_factory=dict)
     parameters: dict[str, dict[str, Json]] = field(default_factory=dict)
     conditions: dict[str, Json] = field(default_factory=dict)
+    stages: dict[int, str] = field(default_factory=dict)  # id(model Stage) -> its logical id
     outputs: dict[str, dict[str, Json]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _owners: dict[str, str] = field(default_factory=dict)
@@ -141,6 +142,10 @@ class Template:
             candidate = f"{base[: LOGICAL_ID_MAX - 17]}{short_hash(key, length=16)}"
         self._owners[candidate] = key
         return candidate
+
+    def owners(self) -> list[str]:
+        """The keys (`api:kind:name`) of everything allocated so far."""
+        return list(self._owners.values())
 
     def add(
         self,
@@ -191,11 +196,13 @@ class Template:
         *,
         help: str | None = None,
         severity: Severity | None = None,
+        related: Iterable[tuple[Span | None, str]] = (),
     ) -> None:
         span: Span | None = node.span_of(field_name) if field_name else node.span
         if span is None:
             raise ValueError(f"no source position for {type(node).__name__}.{field_name}")
-        self.diagnostics.append(code(span, message, help=help, severity=severity))
+        known = [(s, m) for s, m in related if s is not None]
+        self.diagnostics.append(code(span, message, help=help, severity=severity, related=known))
 
     def document(self) -> dict[str, Json]:
         doc: dict[str, Json] = {

@@ -452,6 +452,7 @@ class V2Emitter:
                 "Format": common.access_log_format(stage.access_log.format, stage.access_log.custom),
             }
         self.t.add(logical, "AWS::ApiGatewayV2::Stage", properties)
+        self.t.stages[id(stage)] = logical
         scheme = "https" if self.http else "wss"
         self.t.output(
             f"{logical}Url",

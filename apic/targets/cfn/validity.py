@@ -1,0 +1,111 @@
+"""What API Gateway refuses at deploy time, refused at compile time (TG001), with the
+construct's position, whatever `--no-lint` says: lint rules may say the same earlier, but a
+template that cannot deploy is never written.
+
+Sources (docs/targets.md, "Platform facts apic checks"):
+- path parts: API Gateway's own error, "Resource's path part only allow a-zA-Z0-9._- and
+  curly braces at the beginning and the end" (plus a trailing `+` in a greedy variable), and
+  colons, which the service accepts (aws-cdk issue 22477); one variable path part per level.
+- API keys: values of 20 to 128 characters (CreateApiKey), unique per account and region
+  (a second key with one value is a 409 ConflictException).
+- host names: RFC 1123 labels (letters, digits, hyphens; 1-63 characters; no leading or
+  trailing hyphen), 253 characters in all, an optional leading `*.` wildcard label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from apic.compiler import codes
+from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Route
+from apic.targets.cfn.template import Template
+
+LITERAL_PART = re.compile(r"[A-Za-z0-9._:-]+")
+VARIABLE_PART = re.compile(r"\{[A-Za-z0-9._-]+\+?\}")
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+API_KEY_MIN, API_KEY_MAX = 20, 128
+
+
+def check_rest_paths(template: Template, api: Api) -> set[int]:
+    """Report routes whose path API Gateway refuses; return their ids, so the emitter skips
+    them (one diagnostic per route, not a cascade)."""
+    refused: set[int] = set()
+    variables: dict[str, tuple[str, Route]] = {}  # parent path -> (variable part, first route)
+    for route in api.routes:
+        parent = ""
+        for part in [p for p in route.path.split("/") if p]:
+            if not (LITERAL_PART.fullmatch(part) or VARIABLE_PART.fullmatch(part)):
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    route,
+                    "path",
+                    f"path part `{part}` of {route.label}: API Gateway accepts letters, digits, "
+                    "`.`, `_`, `-` and `:` in a path part, or one `{name}` (`{name+}`) variable",
+                )
+                refused.add(id(route))
+                break
+            if part.startswith("{"):
+                first = variables.setdefault(parent, (part, route))
+                if first[0] != part:
+                    template.report(
+                        codes.TARGET_UNSUPPORTED,
+                        route,
+                        "path",
+                        f"{route.label} has the variable `{part}` where {first[1].label} has "
+                        f"`{first[0]}`: a REST resource takes one variable path part per level",
+                        help=f"name the variable `{first[0]}` in both routes",
+                        related=[(first[1].span_of("path") or first[1].span, f"`{first[0]}` is here")],
+                    )
+                    refused.add(id(route))
+                    break
+            parent += "/" + part
+    return refused
+
+
+def check_hosts(template: Template, api: Api) -> None:
+    for domain in api.domains:
+        host = domain.host
+        labels = host.split(".")
+        if labels[0] == "*":
+            labels = labels[1:]
+        if len(host) > 253 or len(labels) < 2 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+            template.report(
+                codes.TARGET_UNSUPPORTED,
+                domain,
+                "host",
+                f"domain `{host}` is not a valid host name: labels of letters, digits and inner "
+                "hyphens, 1-63 characters each, at least two, 253 characters in all",
+            )
+
+
+def check_api_keys(template: Template, model: GatewayModel) -> None:
+    """API key values: long enough, and one consumer per value across the template (keys
+    belong to the account, not to an API). HTTP APIs have none (the table refuses them)."""
+    seen: dict[tuple[str, str], Consumer] = {}
+    consumers = [c for api in model.apis if api.kind is not ApiKind.HTTP for c in api.consumers]
+    for consumer in consumers:
+        key = consumer.api_key
+        if key is None:
+            continue
+        if isinstance(key, str) and not API_KEY_MIN <= len(key) <= API_KEY_MAX:
+            template.report(
+                codes.TARGET_UNSUPPORTED,
+                consumer,
+                "api_key",
+                f"the API key of consumer `{consumer.name}` is {len(key)} characters long: API Gateway "
+                f"takes {API_KEY_MIN} to {API_KEY_MAX}",
+                help='omit `api_key` to let API Gateway generate one, or read it with env("NAME")',
+            )
+        identity = ("env", key.name) if isinstance(key, EnvRef) else ("literal", key)
+        first = seen.setdefault(identity, consumer)
+        if first is not consumer:
+            what = f'env("{key.name}")' if isinstance(key, EnvRef) else "the same literal value"
+            template.report(
+                codes.TARGET_UNSUPPORTED,
+                consumer,
+                "api_key",
+                f"consumers `{first.name}` and `{consumer.name}` have one API key ({what}): "
+                "API Gateway refuses a second key with a value that exists (409 Conflict)",
+                help="give each consumer its own key",
+                related=[(first.span_of("api_key") or first.span, f"consumer `{first.name}`'s key")],
+            )

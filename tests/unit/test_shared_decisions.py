@@ -1,0 +1,109 @@
+"""Decisions made once below the targets: cache keys and cached methods, the capability
+table. Targets and lint rules only read them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apic.api import load
+from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsupported_uses, vpc_link_version
+from apic.compiler.model import Api, ApiKind, HttpMethod, VpcLink
+from apic.compiler.model.caching import cache_keys, cached_methods, cached_routes
+
+
+def api_of(tmp_path: Path, body: str, kind: str = "rest") -> Api:
+    entry = tmp_path / "api.gw"
+    entry.write_text(
+        f'api "a" {{\n  kind = {kind}\n  backend "b" {{ url = "https://b.example.com" }}\n'
+        f"  defaults {{ backend = backend.b }}\n{body}\n}}\n",
+        encoding="utf-8",
+    )
+    loaded = load(entry)
+    assert loaded.model is not None, [d.message for d in loaded.diagnostics]
+    return loaded.model.apis[0]
+
+
+def keys_of(api: Api, path: str) -> list[str]:
+    route = next(r for r in api.routes if r.path == path)
+    return [str(k) for k in cache_keys(route)]
+
+
+def test_path_parameters_are_cache_keys_first_and_once(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  route GET "/a/{x}/b/{y}" {\n    query "q" {}\n    cache { keys = [query.q, path.y] }\n  }\n'
+        '  route GET "/c/{z}" { cache { path_keys = false, keys = [header.Accept] } }\n'
+        '  route GET "/d/{proxy+}" { cache {} }',
+    )
+    assert keys_of(api, "/a/{x}/b/{y}") == ["path.x", "path.y", "query.q"]
+    assert keys_of(api, "/c/{z}") == ["header.Accept"]
+    assert keys_of(api, "/d/{proxy+}") == ["path.proxy"]
+
+
+def test_a_stage_cache_alone_caches_get_methods_only(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  route GET "/items/{id}" {}\n  route POST "/items" {}\n  route ANY "/any" {}\n'
+        '  stage "prod" { cache { size = 0.5GB, ttl = 60s } }\n  stage "dev" {}',
+    )
+    prod, dev = api.stage("prod"), api.stage("dev")
+    assert prod is not None and dev is not None
+    assert [
+        (c.route.path, c.method, c.ttl.seconds if c.ttl else None) for c in cached_methods(api, prod)
+    ] == [("/items/{id}", HttpMethod.GET, 60.0)]
+    assert cached_methods(api, dev) == []
+    assert [r.path for r in cached_routes(api)] == ["/items/{id}"]
+
+
+def test_route_cache_blocks_decide_what_is_cached(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  route GET "/a" {}\n  route POST "/b" { cache { ttl = 5s } }\n'
+        '  stage "prod" { cache { size = 0.5GB } }',
+    )
+    prod = api.stage("prod")
+    assert prod is not None
+    assert [(c.route.path, c.method) for c in cached_methods(api, prod)] == [("/b", HttpMethod.POST)]
+
+
+def test_every_feature_has_a_row_and_rest_has_most() -> None:
+    assert set(API_GATEWAY.support) == set(Feature)
+    rest_only = {f for f, kinds in API_GATEWAY.support.items() if kinds == {ApiKind.REST}}
+    assert Feature.CANARY in rest_only and Feature.ROUTE_CACHE in rest_only
+    assert API_GATEWAY.supports(Feature.USAGE_PLANS, ApiKind.WEBSOCKET)
+    assert not API_GATEWAY.supports(Feature.USAGE_PLANS, ApiKind.HTTP)
+    assert API_GATEWAY.supports(Feature.VPC_LINKS_V1, ApiKind.WEBSOCKET)
+    assert not API_GATEWAY.supports(Feature.VPC_LINKS_V2, ApiKind.WEBSOCKET)
+
+
+def test_feature_uses_point_at_the_construct(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  route GET "/x" {\n    auth = api_key\n    cache { ttl = 5s }\n  }\n'
+        '  stage "prod" { canary { percent = 5% } }\n'
+        '  usage_plan "p" { stages = [stage.prod] }',
+        kind="http",
+    )
+    found = [
+        (u.feature, *(u.node.span_of(u.field) if u.field else u.node.span).start_location)  # type: ignore[union-attr]
+        for u in unsupported_uses(api, API_GATEWAY)
+    ]
+    assert found == [
+        (Feature.API_KEYS, 6, 5),
+        (Feature.ROUTE_CACHE, 7, 5),
+        (Feature.USAGE_PLANS, 10, 3),
+        (Feature.CANARY, 9, 18),
+    ]
+    assert {u.feature for u in feature_uses(api)} == {
+        Feature.API_KEYS,
+        Feature.ROUTE_CACHE,
+        Feature.USAGE_PLANS,
+        Feature.CANARY,
+    }
+
+
+def test_vpc_link_versions_are_inferred_from_what_is_written() -> None:
+    assert vpc_link_version(VpcLink(name="a", target="arn:nlb")) == 1
+    assert vpc_link_version(VpcLink(name="b", subnets=("subnet-1",))) == 2
+    assert vpc_link_version(VpcLink(name="c", id="abc123")) is None
+    assert vpc_link_version(VpcLink(name="d", id="abc123", version=2)) == 2

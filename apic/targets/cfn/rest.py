@@ -810,6 +810,16 @@ class RestEmitter:
                     help="set `endpoint = regional` on the domain",
                 )
                 return
+            if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
+                self.t.report(
+                    codes.TARGET_UNSUPPORTED,
+                    domain,
+                    "mtls",
+                    f"domain `{domain.host}`: mutual TLS cannot be enabled on a domain with the "
+                    f"enhanced security policy `{domain.tls_policy}`",
+                    help="use tls_policy = TLS_1_2 with mTLS, or drop mtls",
+                )
+                return
             properties["MutualTlsAuthentication"] = {"TruststoreUri": domain.mtls_truststore}
         self.t.add(logical, "AWS::ApiGateway::DomainName", properties)
         target = get_att(logical, "DistributionDomainName" if edge else "RegionalDomainName")

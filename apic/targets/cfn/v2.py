@@ -466,6 +466,16 @@ class V2Emitter:
 
     def domains(self, stages: dict[str, str]) -> None:
         for domain in self.api.domains:
+            if domain.tls_policy not in (None, "TLS_1_2") and not domain.tls_policy.startswith(
+                "SecurityPolicy_"  # the capability table refuses those
+            ):
+                self.unsupported(
+                    domain,
+                    "tls_policy",
+                    f"domain `{domain.host}`: {self.kind_name()} take the TLS_1_2 security policy only, "
+                    f"not `{domain.tls_policy}`",
+                )
+                continue
             logical = self.t.allocate(f"domain:{domain.host}", "DomainName", host_name(domain.host))
             properties: dict[str, Json] = {
                 "DomainName": domain.host,

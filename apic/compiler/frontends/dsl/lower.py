@@ -320,9 +320,13 @@ class Lowerer:
             if a.value is not INVALID
         ]
         endpoint = b.get("endpoint")
+        spans = b.field_spans()
+        if b.label_span is not None:
+            spans["host"] = b.label_span  # findings about the name point at the name
         return from_bound(
             Domain,
             b,
+            field_spans=spans,
             host=b.label,
             certificate=b.get("certificate", ""),
             endpoint=EndpointType(endpoint) if endpoint else None,

@@ -332,9 +332,10 @@ class V2Emitter:
             upstream = route.upstream_path if route.upstream_path is not None else route.path
             if not route.methods:
                 upstream = ""
-            method = route.upstream_method or (
-                route.methods[0] if len(route.methods) == 1 else HttpMethod.ANY
-            )
+            # a WebSocket message has no HTTP method of its own: it is sent on with POST (a
+            # concrete method every HTTP integration accepts) unless `upstream_method` says
+            fallback = HttpMethod.ANY if self.http else HttpMethod.POST
+            method = route.upstream_method or (route.methods[0] if len(route.methods) == 1 else fallback)
             properties |= {
                 "IntegrationType": "HTTP_PROXY",
                 "IntegrationMethod": method.value,

@@ -46,3 +46,9 @@ class Node:
     def span_of(self, name: str) -> Span | None:
         """The span where field `name` was set, falling back to the node's own span."""
         return self.field_spans.get(name, self.span)
+
+
+def declaration_order(node: Node) -> tuple[str, int]:
+    """Sort key for "first defined": file, then offset (nodes without a span sort first)."""
+    span = node.span
+    return (span.path, span.start) if span is not None else ("", 0)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from apic.compiler.model import Api, ApiKind, HttpMethod, Route
+from apic.compiler.model.base import declaration_order
 
 ANY = HttpMethod.ANY
 
@@ -187,3 +188,30 @@ def _match(node: TrieNode, parts: list[str], index: int, method: HttpMethod) -> 
             if found is not None:
                 return found
     return None
+
+
+@dataclass(frozen=True)
+class VariableClash:
+    """`route` names the variable `text` where `first` (declared earlier) names `first_text`,
+    at the trie node `node`: API Gateway REST allows one variable path part per resource."""
+
+    route: Route
+    text: str
+    first: Route
+    first_text: str
+    node: TrieNode
+
+
+def variable_clashes(api: Api, *, greedy: bool) -> Iterator[VariableClash]:
+    """Sibling path variables with different names; `greedy` counts `{proxy+}` as one too
+    (it is a variable path part of its resource on REST)."""
+    for node in RouteTable.of(api).root.walk():
+        variables = [(f"{{{n}}}", r) for n, r in node.param_names.items()]
+        if greedy:
+            variables += [(f"{{{n}+}}", r) for n, r in node.greedy_names.items()]
+        if len(variables) < 2:
+            continue
+        variables.sort(key=lambda item: declaration_order(item[1]))
+        first_text, first = variables[0]
+        for text, route in variables[1:]:
+            yield VariableClash(route, text, first, first_text, node)

@@ -34,12 +34,6 @@ def auth_strength(route: Route) -> int:
     return min(max((_STRENGTH[r.kind] for r in alt), default=0) for alt in route.auth)
 
 
-def declaration_order(node: Node) -> tuple[str, int]:
-    """Sort key for "first defined": file, then offset (nodes without a span sort first)."""
-    span = node.span
-    return (span.path, span.start) if span is not None else ("", 0)
-
-
 def own_span(node: Node, field: str) -> Span | None:
     """Where `field` is set on the node itself; None when unset or inherited (from
     `defaults` or a `group`, whose line lies outside the node)."""

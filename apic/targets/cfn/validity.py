@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 
 from apic.compiler import codes
-from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Route
+from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel
+from apic.compiler.model.routes import variable_clashes
 from apic.targets.cfn.template import Template
 
 LITERAL_PART = re.compile(r"[A-Za-z0-9._:-]+")
@@ -30,9 +31,7 @@ def check_rest_paths(template: Template, api: Api) -> set[int]:
     """Report routes whose path API Gateway refuses; return their ids, so the emitter skips
     them (one diagnostic per route, not a cascade)."""
     refused: set[int] = set()
-    variables: dict[str, tuple[str, Route]] = {}  # parent path -> (variable part, first route)
     for route in api.routes:
-        parent = ""
         for part in [p for p in route.path.split("/") if p]:
             if not (LITERAL_PART.fullmatch(part) or VARIABLE_PART.fullmatch(part)):
                 template.report(
@@ -44,21 +43,19 @@ def check_rest_paths(template: Template, api: Api) -> set[int]:
                 )
                 refused.add(id(route))
                 break
-            if part.startswith("{"):
-                first = variables.setdefault(parent, (part, route))
-                if first[0] != part:
-                    template.report(
-                        codes.TARGET_UNSUPPORTED,
-                        route,
-                        "path",
-                        f"{route.label} has the variable `{part}` where {first[1].label} has "
-                        f"`{first[0]}`: a REST resource takes one variable path part per level",
-                        help=f"name the variable `{first[0]}` in both routes",
-                        related=[(first[1].span_of("path") or first[1].span, f"`{first[0]}` is here")],
-                    )
-                    refused.add(id(route))
-                    break
-            parent += "/" + part
+    for clash in variable_clashes(api, greedy=True):
+        if id(clash.route) in refused:
+            continue
+        template.report(
+            codes.TARGET_UNSUPPORTED,
+            clash.route,
+            "path",
+            f"{clash.route.label} has the variable `{clash.text}` where {clash.first.label} has "
+            f"`{clash.first_text}`: a REST resource takes one variable path part per level",
+            help=f"name the variable `{clash.first_text}` in both routes",
+            related=[(clash.first.span_of("path"), f"`{clash.first_text}` is here")],
+        )
+        refused.add(id(clash.route))
     return refused
 
 

@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, Route
-from apic.compiler.rules.common import declaration_order, route_anchor
+from apic.compiler.model.base import declaration_order
+from apic.compiler.rules.common import route_anchor
 
 
 def requires_api_key(route: Route) -> bool:

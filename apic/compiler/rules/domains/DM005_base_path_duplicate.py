@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import Api, BasePathMapping, Domain, GatewayModel
-from apic.compiler.rules.common import declaration_order
+from apic.compiler.model.base import declaration_order
 
 
 def parts(base_path: str) -> tuple[str, ...]:

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, Route
-from apic.compiler.model.routes import RouteTable, segments
-from apic.compiler.rules.common import declaration_order, route_anchor
+from apic.compiler.model.routes import segments, variable_clashes
+from apic.compiler.rules.common import route_anchor
 
 
 def prefix(route: Route, depth: int) -> str:
@@ -57,21 +57,14 @@ class RouteParamNameMismatch(Rule):
                 continue
             rest = api.kind is ApiKind.REST
             severity = Severity.ERROR if rest else Severity.WARNING
-            for node in RouteTable.of(api).root.walk():
-                variables = [(f"{{{n}}}", r) for n, r in node.param_names.items()]
-                if rest:
-                    variables += [(f"{{{n}+}}", r) for n, r in node.greedy_names.items()]
-                if len(variables) < 2:
-                    continue
-                variables.sort(key=lambda item: declaration_order(item[1]))
-                first_text, first = variables[0]
-                where = prefix(first, node.depth)
-                for text, route in variables[1:]:
-                    yield self.diagnostic(
-                        route_anchor(route),
-                        f"`{text}` in {route.label} sits beside `{first_text}` under `{where}`"
-                        + (": API Gateway allows one variable path part per resource" if rest else ""),
-                        related=[(route_anchor(first), f"`{first_text}` is used by {first.label}")],
-                        help=f"use the name `{first_text}` at this position in every route",
-                        severity=severity,
-                    )
+            for clash in variable_clashes(api, greedy=rest):
+                route, text, first, first_text = clash.route, clash.text, clash.first, clash.first_text
+                where = prefix(first, clash.node.depth)
+                yield self.diagnostic(
+                    route_anchor(route),
+                    f"`{text}` in {route.label} sits beside `{first_text}` under `{where}`"
+                    + (": API Gateway allows one variable path part per resource" if rest else ""),
+                    related=[(route_anchor(first), f"`{first_text}` is used by {first.label}")],
+                    help=f"use the name `{first_text}` at this position in every route",
+                    severity=severity,
+                )

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, Route
+from apic.compiler.model.base import declaration_order
 from apic.compiler.model.routes import RouteTable, TrieNode, methods_overlap, shared_methods
-from apic.compiler.rules.common import declaration_order, route_anchor
+from apic.compiler.rules.common import route_anchor
 
 
 def meeting_points(literal: TrieNode, variable: TrieNode) -> Iterator[tuple[TrieNode, TrieNode]]:

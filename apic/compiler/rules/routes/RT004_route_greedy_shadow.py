@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, Route
+from apic.compiler.model.base import declaration_order
 from apic.compiler.model.routes import RouteTable, TrieNode
-from apic.compiler.rules.common import auth_strength, declaration_order, plural, route_anchor
+from apic.compiler.rules.common import auth_strength, plural, route_anchor
 
 AUTH_WORDS = {0: "no auth", 1: "an API key only", 2: "an authenticator"}
 

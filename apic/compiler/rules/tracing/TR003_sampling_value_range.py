@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel, Percent, SamplingDefault, SamplingRule
+from apic.compiler.model.base import declaration_order
 from apic.compiler.model.types import format_number
-from apic.compiler.rules.common import declaration_order
 from apic.compiler.source import Span
 
 PRIORITY_MIN, PRIORITY_MAX = 1, 9999

@@ -22,6 +22,14 @@ def test_ruff_clean() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+def test_layer_contracts_hold() -> None:
+    """[tool.importlinter] in pyproject.toml: the model and the shared decisions below the
+    targets, targets that read no frontend, rule or other target."""
+    from importlinter.cli import lint_imports
+
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
+
+
 def readme_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```(?:sh|bash)\n(.*?)```", readme, re.S)

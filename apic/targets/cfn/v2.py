@@ -1,7 +1,9 @@
 """HTTP and WebSocket APIs (`AWS::ApiGatewayV2::*`).
 
-HTTP APIs lack much of what REST APIs have (targets.md, fact 2): every such construct in the
-model is reported as `target-unsupported` on its own span, so nothing disappears silently.
+HTTP APIs lack much of what REST APIs have (targets.md, fact 2): the capability table
+(`compiler/capabilities.py`) refuses every such construct on its own span before anything is
+written, so this emitter handles only what HTTP and WebSocket APIs can say, plus the
+per-construct checks the table cannot express (timeouts, proxy templates, domain policies).
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ class V2Emitter:
 
     def vpc_links(self) -> None:
         """HTTP APIs take version 2 links, WebSocket APIs version 1 links to an NLB (the
-        capability table refuses the other version before this runs)."""
+        capability table refuses the other version, and then nothing is written)."""
         for link in self.api.vpc_links:
             connection = common.vpc_link(self.t, self.name, link)
             if connection is not None:

@@ -294,6 +294,16 @@ class V2Emitter:
                 "validate",
                 f"HTTP APIs do not validate requests; `validate = {route.validate.value}` is not enforced",
             )
+        if route.request_templates and kind not in (BackendType.AWS, BackendType.MOCK):
+            # a proxy integration passes the message through: a template would be dropped
+            self.unsupported(
+                route,
+                None,
+                f"{route.label}: mapping templates need a non-proxy integration, but backend "
+                f"`{backend.name}` is a proxy",
+                help="use an AWS service or mock backend, or drop the template",
+            )
+            return None
         if kind is BackendType.LAMBDA:
             if backend.function is None:
                 self.t.report(
@@ -312,8 +322,10 @@ class V2Emitter:
             if backend.credentials is None:
                 self.permission(backend.function, backend)
         elif kind is BackendType.MOCK:
-            properties |= {"IntegrationType": "MOCK", "RequestTemplates": {"$default": '{"statusCode": 200}'}}
-            properties["TemplateSelectionExpression"] = "\\$default"
+            templates = common.templates(route.request_templates) or {"$default": '{"statusCode": 200}'}
+            properties |= {"IntegrationType": "MOCK", "RequestTemplates": templates}
+            if "$default" in templates:
+                properties["TemplateSelectionExpression"] = "\\$default"
         elif kind is BackendType.AWS:
             properties |= {
                 "IntegrationType": "AWS",

@@ -47,7 +47,7 @@ class Feature(StrEnum):
     INTEGRATION_RESPONSES = "integration responses"
     GATEWAY_RESPONSES = "gateway responses"
     MOCK_INTEGRATIONS = "mock integrations"
-    AWS_SERVICE_INTEGRATIONS = "AWS service integrations"
+    AWS_SERVICE_INTEGRATIONS = "non-proxy AWS service integrations (`type = aws` with a `uri`)"
     BINARY_MEDIA_TYPES = "binary media types"
     API_KEY_SOURCE = "an API key source"
     EDGE_ENDPOINTS = "edge-optimized endpoints"

@@ -11,6 +11,7 @@ they are followed and when the set is closed over (for validation):
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +26,34 @@ from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load
 from apic.compiler.source import SourceFile, Span
 
 REMOTE_SCHEMES = ("http://", "https://")
+FETCHED_SCHEMES = ("http", "https")
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to another http(s) address (urllib also allows ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in FETCHED_SCHEMES:
+            raise urllib.error.HTTPError(newurl, code, "redirect to a non-http(s) address", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _http_only_opener() -> urllib.request.OpenerDirector:
+    """An opener that speaks http and https only: urlopen's default one also reads file:,
+    ftp: and data: addresses, which would let a remote document name a local file."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        _HttpOnlyRedirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+_OPENER = _http_only_opener()
 
 
 @dataclass
@@ -74,8 +103,10 @@ class DocumentSet:
     def _load_remote(self, url: str, at: Span) -> Document | None:
         if url in self.documents:
             return self.documents[url]
+        if urllib.parse.urlsplit(url).scheme.lower() not in FETCHED_SCHEMES:
+            return self._fail(at, codes.REMOTE_REF, f"`{url}` is not an http or https address")
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:
+            with _OPENER.open(url, timeout=10) as response:
                 data = response.read()
         except Exception as error:
             self.diagnostics.append(codes.REF_NOT_FOUND(at, f"cannot fetch `{url}`: {error}"))
@@ -96,9 +127,23 @@ class DocumentSet:
             return self._fail(
                 at, codes.REF_NOT_FOUND, f"`{ref}`: only JSON Pointer fragments (#/…) are supported"
             )
+        try:
+            scheme = urllib.parse.urlsplit(address).scheme.lower()
+        except ValueError:
+            return self._fail(at, codes.REF_NOT_FOUND, f"`{ref}` is not a valid reference")
         if not address:
             target_doc: Document | None = document
-        elif address.startswith(REMOTE_SCHEMES) or (not address.startswith(("/", ".")) and "://" in address):
+        elif scheme and scheme not in FETCHED_SCHEMES:
+            # file:, ftp:, data: … are never read, with or without --allow-remote-refs: a
+            # local file is named by its path, so the project root applies to it
+            return self._fail(
+                at,
+                codes.REMOTE_REF,
+                f"`{ref}`: `{scheme}:` references are never followed; only http and https ones, "
+                "with --allow-remote-refs",
+                help="name a file of the project by its relative path",
+            )
+        elif scheme:
             if not self.allow_remote:
                 return self._fail(
                     at,
@@ -106,10 +151,12 @@ class DocumentSet:
                     f"remote reference `{ref}` is not fetched",
                     help="pass --allow-remote-refs to fetch it, or vendor the file into the project",
                 )
-            target_doc = self._load_remote(urllib.parse.urljoin(document.uri, address), at)
+            target_doc = self._load_remote(address, at)
         else:
             base = document.uri
             if base.startswith(REMOTE_SCHEMES):
+                # a remote document's relative references stay on its own origin, never
+                # on this machine's file system
                 target_doc = self._load_remote(urllib.parse.urljoin(base, address), at)
             else:
                 path = Path(

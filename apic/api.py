@@ -101,9 +101,10 @@ def lint_plan(
     return plan, [*rules.diagnostics, *config_problems, *problems]
 
 
-def config_for(path: Path) -> LoadedConfig:
-    """The configuration that applies to `path`: the nearest apic.toml or [tool.apic]."""
-    found = find_config(path.parent if path.suffix else path)
+def config_for(path: Path, project_root: Path | None = None) -> LoadedConfig:
+    """The configuration that applies to `path`: the nearest apic.toml or [tool.apic], never
+    above the project root (or the repository, see `config.config_boundary`)."""
+    found = find_config(path.parent if path.suffix else path, project_root)
     return load_config(found, display_path(found) if found else None)
 
 
@@ -117,7 +118,7 @@ def lint(
     """
     setup: list[Diagnostic] = []
     if plan is None:
-        plan, setup = lint_plan(config_for(path))
+        plan, setup = lint_plan(config_for(path, options.project_root if options else None))
     loaded = load(path, options, text)
     diagnostics = [*loaded.diagnostics, *setup]
     if loaded.model is not None:

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 from apic import __version__
 from apic.api import config_for, lint, lint_plan, load, rule_set
 from apic.compiler import codes
-from apic.compiler.config import load_config
+from apic.compiler.config import LoadedConfig, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
 from apic.compiler.frontends.base import LoadOptions
@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
             "--project-root",
             type=Path,
             default=None,
-            help="imports and file() may not leave this folder (default: the input's folder)",
+            help="imports and file() may not leave this folder (default: the input's folder); "
+            "configuration is never read from above it (default: above the repository)",
+        )
+        p.add_argument(
+            "--verbose", "-v", action="store_true", help="say which configuration file applies"
         )
 
     check = sub.add_parser("check", help="parse and validate; exit 2 on any error")
@@ -313,6 +317,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     else:
         # lint first: an error-level finding (a deploy failure or a security hole) blocks the
         # build unless it is suppressed or configured down, as rules.md promises
+        if args.verbose:
+            say_config(files[0], config_for(files[0], args.project_root))
         linted = lint(files[0], options)
         # a build shows what can break it; info-level intent checks belong to `apic lint`
         loaded = linted.load
@@ -329,6 +335,12 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return diagnostics, EXIT_FINDINGS, 1  # nothing is written
     write_artifacts(result.artifacts, args.output)
     return diagnostics, EXIT_OK, 1
+
+
+def say_config(file: Path, config: LoadedConfig) -> None:
+    """`--verbose`: which configuration file applies to `file` (stderr, so outputs stay clean)."""
+    used = config.source.path if config.source is not None else "none (the defaults)"
+    print(f"apic: configuration for {file}: {used}", file=sys.stderr)
 
 
 def parse_target_options(target: Target, given: list[str]) -> dict[str, bool | int]:
@@ -385,7 +397,13 @@ def run_lint(
     diagnostics: list[Diagnostic] = []
     exit_code = EXIT_OK
     for file in files:
-        config = load_config(args.config, str(args.config)) if args.config else config_for(file)
+        config = (
+            load_config(args.config, str(args.config))
+            if args.config
+            else config_for(file, args.project_root)
+        )
+        if args.verbose:
+            say_config(file, config)
         key = config.source.path if config.source is not None else ""
         if key not in plans:
             plan, problems = lint_plan(config, select=select, ignore=ignore, fail_on=fail_on)

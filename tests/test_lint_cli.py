@@ -27,6 +27,8 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository (configuration is read up to its root) with the api in a subfolder."""
+    (tmp_path / ".git").mkdir()
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "shop.gw").write_text(API, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -145,3 +147,41 @@ api "a" {
     (project / "a.gw").write_text(suppressed, encoding="utf-8")
     assert main(["compile", "a.gw", "--target", "cfn"]) == 0
     assert capsys.readouterr().out.startswith("AWSTemplateFormatVersion")
+
+
+IGNORE_ALL = '[lint]\nignore = ["ALL"]\n'
+
+
+def test_a_config_above_the_repository_is_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A planted ../apic.toml that switches every rule off must not turn an error into exit 0."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "shop.gw").write_text(API, encoding="utf-8")
+    (tmp_path / "apic.toml").write_text(IGNORE_ALL, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    assert run(["lint", "shop.gw", "--fail-on", "warning"], capsys) == (
+        1,
+        [("BE001", "warning", 3, 19), ("RT003", "info", 5, 9)],
+    )
+
+
+def test_outside_a_repository_only_the_files_folder_or_the_project_root_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "shop.gw").write_text(API, encoding="utf-8")
+    (tmp_path / "apic.toml").write_text(IGNORE_ALL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(["lint", "api/shop.gw"], capsys)[1] == [("BE001", "warning", 3, 19), ("RT003", "info", 5, 9)]
+    # naming the project root widens the search up to it, and no further
+    assert run(["lint", "api/shop.gw", "--project-root", "."], capsys) == (0, [])
+
+
+def test_verbose_says_which_configuration_applies(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "apic.toml").write_text('[lint]\nignore = ["RT003"]\n', encoding="utf-8")
+    assert main(["lint", "api/shop.gw", "--verbose"]) == 0
+    assert "apic: configuration for api/shop.gw: apic.toml" in capsys.readouterr().err
+    assert main(["compile", "api/shop.gw", "-t", "xray", "-v"]) == 0
+    assert "apic: configuration for api/shop.gw: apic.toml" in capsys.readouterr().err

@@ -84,12 +84,33 @@ class LoadedConfig:
 _DEFAULTS = SourceFile("<default configuration>", "")
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest apic.toml, or pyproject.toml with a [tool.apic] table, from `start` up."""
+REPOSITORY_MARKERS = (".git", ".hg", ".svn")
+
+
+def config_boundary(folder: Path, project_root: Path | None) -> Path:
+    """The highest folder configuration is read from: the project root when one is given,
+    else the repository that holds `folder` (a `.git`, `.hg` or `.svn` entry), else `folder`
+    itself. A file planted above it (`../apic.toml` with `ignore = ["ALL"]`) is never read."""
+    if project_root is not None:
+        return project_root.resolve()
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in REPOSITORY_MARKERS):
+            return candidate
+    return folder
+
+
+def find_config(start: Path, project_root: Path | None = None) -> Path | None:
+    """The nearest apic.toml, or pyproject.toml with a [tool.apic] table, from `start` up to
+    the boundary (`config_boundary`)."""
     folder = start.resolve()
     if folder.is_file():
         folder = folder.parent
+    boundary = config_boundary(folder, project_root)
+    if not folder.is_relative_to(boundary):
+        return None  # the input lies outside the project root: its folder's config is not ours
     for candidate in (folder, *folder.parents):
+        if not candidate.is_relative_to(boundary):
+            break
         own = candidate / CONFIG_FILE
         if own.is_file():
             return own

@@ -31,6 +31,7 @@ from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
 from apic.targets.base import Artifact, Target, discover_targets
+from apic.write import WriteRefused, plan_writes, write_all
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -113,9 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="imports and file() may not leave this folder (default: the input's folder); "
             "configuration is never read from above it (default: above the repository)",
         )
-        p.add_argument(
-            "--verbose", "-v", action="store_true", help="say which configuration file applies"
-        )
+        p.add_argument("--verbose", "-v", action="store_true", help="say which configuration file applies")
 
     check = sub.add_parser("check", help="parse and validate; exit 2 on any error")
     check.add_argument("files", nargs="+", type=Path)
@@ -311,6 +310,11 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             help=did_you_mean(args.output_format, target.output_formats),
         )
     target_options = parse_target_options(target, args.option)
+    if args.output is not None and args.output.exists() and not args.output.is_dir():
+        raise UsageError(
+            f"`-o {args.output}` is a file; -o names the folder the artifacts are written into",
+            str(args.output),
+        )
     if args.no_lint:
         loaded = load(files[0], options)
         findings: list[Diagnostic] = list(loaded.diagnostics)
@@ -333,7 +337,25 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     diagnostics = [*findings, *result.diagnostics]
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return diagnostics, EXIT_FINDINGS, 1  # nothing is written
-    write_artifacts(result.artifacts, args.output)
+    if args.output is None:
+        write_to_stdout(result.artifacts)
+        return diagnostics, EXIT_OK, 1
+    inputs = [Path(s.path) for s in loaded.sources if "://" not in s.path]
+    try:
+        planned = plan_writes(args.output, [(a.path, a.text) for a in result.artifacts], inputs)
+    except WriteRefused as refused:
+        raise UsageError(str(refused), str(args.output)) from None
+    try:
+        write_all(planned)
+    except OSError as error:
+        diagnostics.append(
+            codes.OUTPUT_NOT_WRITTEN(
+                command_line.span_of(str(args.output)),
+                f"cannot write into `{args.output}`: {error.strerror or error}",
+                help="no output was changed",
+            )
+        )
+        return diagnostics, EXIT_ERROR, 1
     return diagnostics, EXIT_OK, 1
 
 
@@ -366,18 +388,12 @@ def parse_target_options(target: Target, given: list[str]) -> dict[str, bool | i
     return parsed
 
 
-def write_artifacts(artifacts: Sequence[Artifact], folder: Path | None) -> None:
-    """To stdout when no folder is given (one artifact; several are separated by their names)."""
-    if folder is None:
-        for artifact in artifacts:
-            if len(artifacts) > 1:
-                sys.stdout.write(f"# --- {artifact.path}\n")
-            sys.stdout.write(artifact.text)
-        return
+def write_to_stdout(artifacts: Sequence[Artifact]) -> None:
+    """One artifact as it is; several are separated by their names."""
     for artifact in artifacts:
-        destination = folder / artifact.path
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(artifact.text, encoding="utf-8")
+        if len(artifacts) > 1:
+            sys.stdout.write(f"# --- {artifact.path}\n")
+        sys.stdout.write(artifact.text)
 
 
 def run_lint(
@@ -398,9 +414,7 @@ def run_lint(
     exit_code = EXIT_OK
     for file in files:
         config = (
-            load_config(args.config, str(args.config))
-            if args.config
-            else config_for(file, args.project_root)
+            load_config(args.config, str(args.config)) if args.config else config_for(file, args.project_root)
         )
         if args.verbose:
             say_config(file, config)

@@ -117,6 +117,9 @@ INPUT_NOT_FOUND = Code("AP010", "input-not-found", E, "a file named on the comma
 USAGE_ERROR = Code("AP011", "usage-error", E, "the command line is not valid")
 UNKNOWN_TARGET = Code("AP012", "unknown-target", E, "no target of that name is registered")
 UNKNOWN_RULE = Code("AP013", "unknown-rule", E, "no rule of that code or name is registered")
+OUTPUT_NOT_WRITTEN = Code(
+    "AP014", "output-not-written", E, "an artifact could not be written; no output was changed"
+)
 INVALID_CONFIG = Code("AP020", "invalid-config", E, "apic.toml or [tool.apic] is not valid")
 
 ALL_CODES: tuple[Code, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Code))

@@ -8,7 +8,6 @@ counts as "first") never depends on the order of `import` lines.
 
 from __future__ import annotations
 
-import glob
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from apic.compiler.frontends.base import LoadOptions, LoadResult, decode, displa
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.frontends.dsl.bind import Binder, Bound
 from apic.compiler.frontends.dsl.errors import syntax_diagnostic
+from apic.compiler.frontends.dsl.globbing import MAX_ENTRIES, expand, is_glob
 from apic.compiler.frontends.dsl.lower import Lowerer
 from apic.compiler.frontends.dsl.parser import parse_text
 from apic.compiler.frontends.dsl.schema import FILE, VARS
@@ -97,9 +97,21 @@ class _Loader:
                     help=f'write import "{pattern}"',
                 )
             )
-        if any(ch in pattern for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(base / pattern), recursive=True))
-            targets = [m.resolve() for m in matches if m.resolve() != importer.resolve()]
+        if is_glob(pattern):
+            expansion = expand(base, pattern, self.root)
+            if expansion.outside_root:
+                self.report_outside(statement.path_span, "import")
+                return []
+            if expansion.truncated:
+                self.diagnostics.append(
+                    codes.IMPORT_NOT_FOUND(
+                        statement.path_span,
+                        f"`{pattern}` was not expanded: its folders hold over {MAX_ENTRIES:,} entries",
+                        help="import a narrower pattern",
+                    )
+                )
+                return []
+            targets = [m.resolve() for m in expansion.matches if m.resolve() != importer.resolve()]
             if not targets:
                 self.diagnostics.append(
                     codes.IMPORT_NOT_FOUND(
@@ -147,6 +159,10 @@ class _Loader:
     def inside_root(self, target: Path, span: Span, what: str) -> bool:
         if target.is_relative_to(self.root):
             return True
+        self.report_outside(span, what)
+        return False
+
+    def report_outside(self, span: Span, what: str) -> None:
         self.diagnostics.append(
             codes.OUTSIDE_ROOT(
                 span,
@@ -154,7 +170,6 @@ class _Loader:
                 help=self.root_help(),
             )
         )
-        return False
 
     def root_help(self) -> str:
         return (

@@ -7,7 +7,7 @@ with a code frame, in a terminal, an editor or a CI annotation alike.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from apic.compiler.source import Span
@@ -46,6 +46,9 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     help: str | None = None
     target: str | None = None
+    # The span holds a secret (an API key written in the wrong form): code frames mask it,
+    # and the message must not quote it.
+    secret: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.span, Span):

@@ -15,26 +15,46 @@ def location(span: Span) -> str:
     return f"{span.path}:{line}:{column}"
 
 
-def frame(span: Span) -> list[str]:
-    """The source line of the span's start with carets under the span (one at least)."""
+def printable(character: str) -> str:
+    """How one source character is shown: control characters (a terminal's escape sequences
+    among them) as `\\xNN`/`\\uNNNN`, so a source file cannot drive the user's terminal."""
+    if character == "\t":
+        return " "
+    code = ord(character)
+    if (
+        code < 0x20
+        or 0x7F <= code < 0xA0
+        or character in "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    ):
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return character
+
+
+def frame(span: Span, *, secret: bool = False) -> list[str]:
+    """The source line of the span's start with carets under the span (one at least); a
+    `secret` span is shown as asterisks."""
     line, column = span.start_location
     text = span.source.line_text(line) if span.source.text else ""
     end_line, end_column = span.end_location
-    width = (end_column - column) if end_line == line else (len(text) - column + 1)
-    width = max(1, width)
+    last = (end_column - 1) if end_line == line else len(text)
+    last = max(last, column)
+    shown = [printable(c) for c in text]
+    if secret:
+        shown[column - 1 : last] = ["*" * len(s) for s in shown[column - 1 : last]]
+    before = sum(len(s) for s in shown[: column - 1])
+    width = max(1, sum(len(s) for s in shown[column - 1 : last]))
     gutter = len(str(line))
-    shown = text.expandtabs(1)
     return [
         f"{' ' * gutter} |",
-        f"{line} | {shown}",
-        f"{' ' * gutter} | {' ' * (column - 1)}{'^' * width}",
+        f"{line} | {''.join(shown)}",
+        f"{' ' * gutter} | {' ' * before}{'^' * width}",
     ]
 
 
 def render(diagnostic: Diagnostic) -> str:
     d = diagnostic
     lines = [f"{location(d.span)}: {d.severity.value}[{d.code}] {d.message} ({d.name})"]
-    lines.extend(frame(d.span))
+    lines.extend(frame(d.span, secret=d.secret))
     gutter = " " * len(str(d.span.start_location[0]))
     for related in d.related:
         lines.append(f"{gutter} = note: {related.message} at {location(related.span)}")

@@ -512,7 +512,18 @@ class SecretType(ValueType):
             return EnvRef(name=value.args[0].value, span=value.span)
         if isinstance(value, ast.Str):
             return interpolate(value, ctx)
-        raise self.wrong(value)
+        # never quote what sits where a secret goes: say what is wrong with its form only
+        kind = describe(value).split(" `")[0]
+        raise Invalid(
+            replace(
+                codes.WRONG_TYPE(
+                    value.span,
+                    f'an API key is written as a quoted string or env("NAME"), not as a {kind}',
+                    help='quote it, or better, read it from the environment: env("ACME_API_KEY")',
+                ),
+                secret=True,
+            )
+        )
 
 
 class TemplateType(ValueType):

@@ -151,18 +151,42 @@ class PositionTree:
         return self._view(self.tree.key(node), self.tree.is_key_quoted(node))
 
     def value_span(self, node: int) -> tuple[int, int] | None:
+        """From the first key or scalar inside the value to the last one. Computed by one
+        walk down the first children and one down the last children: recursing into both
+        (the same node for a one-element sequence) doubled the work at every nesting level,
+        so a 300-byte `[[[…]]]` took minutes."""
         tree = self.tree
         if node == NONE:
             return None
         if tree.is_container(node):
-            first, last = tree.first_child(node), tree.last_child(node)
-            if first == NONE:
+            if tree.first_child(node) == NONE:
                 return self.key_span(node)
-            start = self.key_span(first) or self.value_span(first)
-            end = self.value_span(last) or self.key_span(last)
+            start, end = self._edge(node, first=True), self._edge(node, first=False)
             if start and end:
                 return start[0], max(start[1], end[1])
             return start or end
+        return self._scalar_span(node)
+
+    def _edge(self, node: int, *, first: bool) -> tuple[int, int] | None:
+        """The span where a non-empty container's value starts (`first`) or ends: its first
+        child's key, else that child's own first edge; its last child's value, else its key."""
+        tree = self.tree
+        while True:
+            child = tree.first_child(node) if first else tree.last_child(node)
+            if first and (key := self.key_span(child)):
+                return key
+            if tree.is_container(child):
+                if tree.first_child(child) == NONE:
+                    found = self.key_span(child)  # an empty {} or []: what names it
+                else:
+                    node = child
+                    continue
+            else:
+                found = self._scalar_span(child)
+            return found or (None if first else self.key_span(child))
+
+    def _scalar_span(self, node: int) -> tuple[int, int] | None:
+        tree = self.tree
         if tree.has_val(node):
             span = self._view(tree.val(node), tree.is_val_dquo(node) or tree.is_val_squo(node))
             if span is not None:

@@ -21,7 +21,7 @@ from apic.compiler.frontends.dsl.bind import Binder, Bound
 from apic.compiler.frontends.dsl.errors import syntax_diagnostic
 from apic.compiler.frontends.dsl.globbing import MAX_ENTRIES, expand, is_glob
 from apic.compiler.frontends.dsl.lower import Lowerer
-from apic.compiler.frontends.dsl.parser import parse_text
+from apic.compiler.frontends.dsl.parser import MAX_NESTING, parse_text, too_deep
 from apic.compiler.frontends.dsl.schema import FILE, VARS
 from apic.compiler.frontends.dsl.transform import to_surface
 from apic.compiler.frontends.dsl.values import BindContext, Invalid
@@ -56,6 +56,19 @@ class _Loader:
         else:
             source = SourceFile(display_path(path), text)
         surface = None
+        deep = too_deep(source.text)
+        if deep is not None:
+            self.diagnostics.append(
+                codes.NESTING_TOO_DEEP(
+                    source.span(deep, deep + 1),
+                    f"blocks and lists nest deeper than {MAX_NESTING} levels here",
+                    help=f"flatten the structure; apic reads at most {MAX_NESTING} nested blocks or lists",
+                )
+            )
+            loaded = _Loaded(path, source, None)
+            self.files[path] = loaded
+            self.real_paths[id(source)] = path
+            return loaded
         try:
             tree, comments = parse_text(source.text)
             surface, problems = to_surface(tree, comments, source)

@@ -99,6 +99,29 @@ def comments_in(text: str) -> list[CommentToken]:
     ]
 
 
+MAX_NESTING = 100
+_OPENERS = re.compile(r'"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/|[{}\[\]()]')
+
+
+def too_deep(text: str) -> int | None:
+    """The offset of the first bracket that opens level `MAX_NESTING + 1`, or None.
+
+    lark's tree and the transformer recurse once per level (several frames each): a few
+    hundred nested blocks or lists ended in RecursionError. One linear pass over the
+    brackets outside strings and comments finds such input before the parser sees it.
+    """
+    depth = 0
+    for match in _OPENERS.finditer(text):
+        token = match.group()
+        if token in "{[(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return match.start()
+        elif token in "}])":
+            depth = max(0, depth - 1)
+    return None
+
+
 def parse_text(text: str) -> tuple[Tree, list[CommentToken]]:
     """Parse `.gw` text; returns the tree and the comments. Raises lark's UnexpectedInput."""
     tree = gw_parser().parse(text)

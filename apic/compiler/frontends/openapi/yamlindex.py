@@ -261,7 +261,46 @@ def load_yaml(source: SourceFile, data: bytes) -> Loaded:
             return Loaded(None, index, [_syntax_error(source, error)])
         diagnostics.extend(_duplicates(positions, source))
         value = yaml_rs.loads(source.text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins)
+    deep = too_deep(value)
+    if deep is not None:
+        return Loaded(
+            None,
+            index,
+            [
+                codes.NESTING_TOO_DEEP(
+                    index.span(deep),
+                    f"mappings and lists nest deeper than {MAX_DEPTH} levels here (`{deep[:60]}…`)",
+                    help=f"apic reads documents nested at most {MAX_DEPTH} levels deep",
+                )
+            ],
+        )
     return Loaded(_plain(value), index, diagnostics)
+
+
+MAX_DEPTH = 256
+
+
+def too_deep(value: Any) -> str | None:
+    """The JSON Pointer of the first container at depth `MAX_DEPTH + 1`, or None. Iterative:
+    every later walk over the document (values, bundling, validation) recurses per level."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, pointer, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return pointer
+        if isinstance(item, dict):
+            stack.extend(
+                (child, f"{pointer}/{escape(_key_text(key))}", depth + 1)
+                for key, child in item.items()
+                if isinstance(child, (dict, list))
+            )
+        elif isinstance(item, list):
+            stack.extend(
+                (child, f"{pointer}/{n}", depth + 1)
+                for n, child in enumerate(item)
+                if isinstance(child, (dict, list))
+            )
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -336,4 +375,13 @@ def _syntax_error(source: SourceFile, error: Exception) -> Diagnostic:
         if ln.strip() and not ln.lstrip().startswith(("|", "^")) and "|" not in ln[:6]
     ]
     reason = lines[-1].strip() if lines else "the document does not parse"
+    if reason == "recursion limit exceeded":  # yaml-rs stops flow nesting at 255 levels
+        return codes.NESTING_TOO_DEEP(
+            source.span(offset, offset),
+            f"mappings and lists nest deeper than {PARSER_DEPTH} levels here",
+            help=f"apic reads documents nested at most {MAX_DEPTH} levels deep",
+        )
     return codes.YAML_SYNTAX(source.span(offset, offset), f"not valid YAML: {reason}")
+
+
+PARSER_DEPTH = 255  # yaml-rs's own limit for `[[…]]` / `{{…}}` (measured: 256 levels fail)

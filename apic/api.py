@@ -12,12 +12,21 @@ from pathlib import Path
 from apic.compiler import codes
 from apic.compiler.config import LoadedConfig, find_config, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
-from apic.compiler.frontends.base import LoadOptions, LoadResult, decode, display_path
+from apic.compiler.frontends.base import (
+    InputTooLarge,
+    LoadOptions,
+    LoadResult,
+    decode,
+    display_path,
+    read_bounded,
+    too_large,
+)
 from apic.compiler.frontends.dsl.load import GW_SUFFIX, load_gw
 from apic.compiler.frontends.openapi.load import OPENAPI_SUFFIXES, load_openapi
 from apic.compiler.lint.plan import LintPlan, Selector, make_plan
 from apic.compiler.lint.registry import RuleSet, discover_rules
 from apic.compiler.lint.runner import run_rules
+from apic.compiler.source import SourceFile
 
 
 @contextmanager
@@ -49,7 +58,14 @@ def _load(path: Path, options: LoadOptions | None, text: str | None) -> LoadResu
         return load_gw(path, options, text)
     if path.suffix.lower() in OPENAPI_SUFFIXES:
         return load_openapi(path, options, text)
-    data = text.encode() if text is not None else path.read_bytes()
+    try:
+        data = (
+            text.encode()
+            if text is not None
+            else read_bounded(path, (options or LoadOptions()).max_input_bytes)
+        )
+    except InputTooLarge as error:
+        return LoadResult(None, [too_large(display_path(path), error)], [SourceFile(display_path(path), "")])
     source, _ = decode(data, display_path(path))
     return LoadResult(
         None,

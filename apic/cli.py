@@ -115,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
             "configuration is never read from above it (default: above the repository)",
         )
         p.add_argument("--verbose", "-v", action="store_true", help="say which configuration file applies")
+        p.add_argument(
+            "--max-input-bytes",
+            type=int,
+            default=LoadOptions.max_input_bytes,
+            metavar="N",
+            help=f"the largest input file read (default {LoadOptions.max_input_bytes:,} bytes)",
+        )
 
     check = sub.add_parser("check", help="parse and validate; exit 2 on any error")
     check.add_argument("files", nargs="+", type=Path)
@@ -253,7 +260,13 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         sys.stdout.write(usage())
         return [], EXIT_OK, -1
 
-    options = LoadOptions(project_root=args.project_root, allow_remote_refs=args.allow_remote_refs)
+    if args.max_input_bytes < 1:
+        raise UsageError("--max-input-bytes takes a whole number above 0", str(args.max_input_bytes))
+    options = LoadOptions(
+        project_root=args.project_root,
+        allow_remote_refs=args.allow_remote_refs,
+        max_input_bytes=args.max_input_bytes,
+    )
     files = args.files if args.command in ("check", "lint") else [args.file]
     missing = [f for f in files if not f.is_file()]
     if missing:

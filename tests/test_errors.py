@@ -45,12 +45,25 @@ def expectations(entry: Path) -> list[tuple[str, str, int, int]]:
     return result
 
 
+OPTIONS = re.compile(r"#\s*options:\s*(.+)")
+
+
+def case_options(entry: Path) -> LoadOptions:
+    """A second header line `# options: max_input_bytes=200` sets load options for a case."""
+    lines = entry.read_bytes().split(b"\n", 2)
+    match = OPTIONS.match(lines[1].decode()) if len(lines) > 1 else None
+    if match is None:
+        return LoadOptions()
+    settings = dict(item.strip().split("=") for item in match.group(1).split(","))
+    return LoadOptions(**{name: int(value) for name, value in settings.items()})
+
+
 @pytest.mark.parametrize(("name", "entry", "golden"), discover(), ids=[c[0] for c in discover()])
 def test_error_case(
     name: str, entry: Path, golden: Path, monkeypatch: pytest.MonkeyPatch, update_goldens: bool
 ) -> None:
     monkeypatch.chdir(entry.parent)
-    result = load(Path(entry.name), LoadOptions())
+    result = load(Path(entry.name), case_options(entry))
     has_error = any(d.severity.value == "error" for d in result.diagnostics)
     assert (result.model is None) == has_error, "a model exists exactly when no error was reported"
     found = [(d.code, d.span.path, *d.span.start_location) for d in result.diagnostics]

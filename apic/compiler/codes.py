@@ -60,6 +60,7 @@ INVALID_ENCODING = Code("PA013", "invalid-encoding", E, "the file is not UTF-8 t
 INVALID_ESCAPE = Code("PA014", "invalid-escape", E, "an unknown `\\` escape in a string")
 YAML_SYNTAX = Code("PA015", "yaml-syntax", E, "a YAML or JSON document that does not parse")
 DUPLICATE_KEY = Code("PA016", "duplicate-key", E, "a mapping key that appears twice")
+INPUT_TOO_LARGE = Code("PA018", "input-too-large", E, "a file over the input size limit")
 NESTING_TOO_DEEP = Code(
     "PA017", "nesting-too-deep", E, "blocks, lists or mappings nested deeper than apic reads"
 )

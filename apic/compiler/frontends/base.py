@@ -18,6 +18,7 @@ class LoadOptions:
 
     project_root: Path | None = None
     allow_remote_refs: bool = False
+    max_input_bytes: int = 32 * 1024 * 1024  # per file; `--max-input-bytes` changes it
 
 
 @dataclass
@@ -59,3 +60,34 @@ def decode(data: bytes, path: str) -> tuple[SourceFile, Diagnostic | None]:
             f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8",
             help="save the file as UTF-8",
         )
+
+
+class InputTooLarge(Exception):
+    """A file over the input size limit; `size` is what was seen before reading stopped."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"{size:,} bytes, over the limit of {limit:,}")
+        self.size, self.limit = size, limit
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, never more than `limit` of them read: a 100 MB document once took
+    minutes and gigabytes before anything could be said about it."""
+    size = path.stat().st_size
+    if size > limit:
+        raise InputTooLarge(size, limit)
+    with path.open("rb") as stream:
+        data = stream.read(limit + 1)  # a file that grows while read
+    if len(data) > limit:
+        raise InputTooLarge(len(data), limit)
+    return data
+
+
+def too_large(path: str, error: InputTooLarge) -> Diagnostic:
+    from apic.compiler import codes
+
+    return codes.INPUT_TOO_LARGE(
+        SourceFile(path, "").span(0, 0),
+        f"`{path}` is {error.size:,} bytes; apic reads inputs of at most {error.limit:,} bytes",
+        help="raise the limit with --max-input-bytes if the file is meant to be this large",
+    )

@@ -8,14 +8,22 @@ counts as "first") never depends on the order of `import` lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lark.exceptions import UnexpectedInput
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.frontends.base import LoadOptions, LoadResult, decode, display_path
+from apic.compiler.frontends.base import (
+    InputTooLarge,
+    LoadOptions,
+    LoadResult,
+    decode,
+    display_path,
+    read_bounded,
+    too_large,
+)
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.frontends.dsl.bind import Binder, Bound
 from apic.compiler.frontends.dsl.errors import syntax_diagnostic
@@ -43,6 +51,7 @@ class _Loaded:
 @dataclass
 class _Loader:
     root: Path
+    max_bytes: int = LoadOptions.max_input_bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[Path, _Loaded] = field(default_factory=dict)
     real_paths: dict[int, Path] = field(default_factory=dict)
@@ -50,7 +59,14 @@ class _Loader:
 
     def read(self, path: Path, text: str | None = None) -> _Loaded:
         if text is None:
-            source, problem = decode(path.read_bytes(), display_path(path))
+            try:
+                data = read_bounded(path, self.max_bytes)
+            except InputTooLarge as error:
+                self.diagnostics.append(too_large(display_path(path), error))
+                loaded = _Loaded(path, SourceFile(display_path(path), ""), None)
+                self.files[path] = loaded
+                return loaded
+            source, problem = decode(data, display_path(path))
             if problem:
                 self.diagnostics.append(problem)
         else:
@@ -208,7 +224,18 @@ class _Loader:
                     f"file `{path_node.value}` does not exist (looked for {display_path(target)})",
                 )
             )
-        source, problem = decode(target.read_bytes(), display_path(target))
+        try:
+            data = read_bounded(target, self.max_bytes)
+        except InputTooLarge as error:
+            raise Invalid(
+                codes.INPUT_TOO_LARGE(
+                    path_node.span,
+                    f"file `{path_node.value}` is {error.size:,} bytes; apic reads inputs of at most "
+                    f"{error.limit:,} bytes",
+                    help="raise the limit with --max-input-bytes if the file is meant to be this large",
+                )
+            ) from None
+        source, problem = decode(data, display_path(target))
         if problem:
             raise Invalid(
                 codes.INVALID_ENCODING(path_node.span, f"file `{path_node.value}`: {problem.message}")
@@ -229,7 +256,7 @@ def load_gw(path: Path, options: LoadOptions | None = None, text: str | None = N
     options = options or LoadOptions()
     path = path.resolve()
     root = (options.project_root or path.parent).resolve()
-    loader = _Loader(root)
+    loader = _Loader(root, options.max_input_bytes)
     loader.load_closure(path, text)
     imported = sorted((f for p, f in loader.files.items() if p != path), key=lambda f: str(f.path))
     ordered = [loader.files[path], *imported]
@@ -263,7 +290,7 @@ def load_gw(path: Path, options: LoadOptions | None = None, text: str | None = N
         # The alias names the api the document joins; without one, its info.title does.
         imported = load_openapi(
             target,
-            LoadOptions(project_root=root, allow_remote_refs=options.allow_remote_refs),
+            replace(options, project_root=root),
             api_name=statement.alias,
         )
         diagnostics.extend(imported.diagnostics)

@@ -20,7 +20,7 @@ import lark
 from lark import Lark, Tree
 
 _STRINGS_AND_COMMENTS = re.compile(
-    r'"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|(?P<comment>#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)'
+    r'"""[\s\S]*?"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|(?P<comment>#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)'
 )
 
 
@@ -100,7 +100,9 @@ def comments_in(text: str) -> list[CommentToken]:
 
 
 MAX_NESTING = 100
-_OPENERS = re.compile(r'"""[\s\S]*?"""|"(?:\\.|[^"\\\n])*"|#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/|[{}\[\]()]')
+_OPENERS = re.compile(
+    r'"""[\s\S]*?"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/|[{}\[\]()]'
+)
 
 
 def too_deep(text: str) -> int | None:

@@ -21,7 +21,14 @@ from typing import Any
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
-from apic.compiler.frontends.base import decode, display_path
+from apic.compiler.frontends.base import (
+    InputTooLarge,
+    LoadOptions,
+    decode,
+    display_path,
+    read_bounded,
+    too_large,
+)
 from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load_yaml, pointer_tokens
 from apic.compiler.source import SourceFile, Span
 
@@ -79,6 +86,7 @@ class Document:
 class DocumentSet:
     root: Path
     allow_remote: bool = False
+    max_bytes: int = LoadOptions.max_input_bytes
     documents: dict[str, Document] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _bundled: dict[str, Any] = field(default_factory=dict)
@@ -90,7 +98,14 @@ class DocumentSet:
         uri = path.resolve().as_uri()
         if uri in self.documents:
             return self.documents[uri]
-        data = text.encode("utf-8") if text is not None else path.read_bytes()
+        if text is not None:
+            data = text.encode("utf-8")
+        else:
+            try:
+                data = read_bounded(path, self.max_bytes)
+            except InputTooLarge as error:
+                self.diagnostics.append(too_large(display_path(path), error))
+                return None
         source, problem = decode(data, display_path(path))
         if problem:
             self.diagnostics.append(problem)
@@ -107,7 +122,9 @@ class DocumentSet:
             return self._fail(at, codes.REMOTE_REF, f"`{url}` is not an http or https address")
         try:
             with _OPENER.open(url, timeout=10) as response:
-                data = response.read()
+                data = response.read(self.max_bytes + 1)
+            if len(data) > self.max_bytes:
+                raise InputTooLarge(len(data), self.max_bytes)
         except Exception as error:
             self.diagnostics.append(codes.REF_NOT_FOUND(at, f"cannot fetch `{url}`: {error}"))
             return None

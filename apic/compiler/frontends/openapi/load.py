@@ -24,7 +24,9 @@ def load_openapi(
     """Read, resolve, validate and lower; `api_name` overrides `info.title` (an import's alias)."""
     options = options or LoadOptions()
     root = (options.project_root or path.resolve().parent).resolve()
-    documents = DocumentSet(root=root, allow_remote=options.allow_remote_refs)
+    documents = DocumentSet(
+        root=root, allow_remote=options.allow_remote_refs, max_bytes=options.max_input_bytes
+    )
     document = documents.load_file(path, text)
     sources = [d.source for d in documents.documents.values()]
     if document is None or any(d.severity is Severity.ERROR for d in documents.diagnostics):

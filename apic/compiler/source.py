@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-_NEWLINE = re.compile("\n")
+_NEWLINE = re.compile("\r\n|\r|\n")  # CR-only files (old Mac editors) have lines too
 
 
 @dataclass(frozen=True, eq=False)

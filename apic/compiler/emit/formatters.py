@@ -18,7 +18,7 @@ from urllib.parse import quote
 from apic import __version__
 from apic.compiler.codes import ALL_CODES
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.emit.render import render
+from apic.compiler.emit.render import printable, render
 from apic.compiler.lint.docs import help_uri, rule_doc, rule_page
 from apic.compiler.lint.rule import Rule
 from apic.compiler.source import Span
@@ -159,6 +159,7 @@ class GithubFormatter(Formatter):
 
 
 def _escape_data(text: str) -> str:
+    text = "".join(c if c in "\r\n" else printable(c) for c in text)  # no escape sequences
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -30,6 +30,11 @@ def printable(character: str) -> str:
     return character
 
 
+def shown(text: str) -> str:
+    """A message as printed: names quoted from the source may hold control characters."""
+    return "".join(printable(c) if c != "\n" else c for c in text)
+
+
 def frame(span: Span, *, secret: bool = False) -> list[str]:
     """The source line of the span's start with carets under the span (one at least); a
     `secret` span is shown as asterisks."""
@@ -53,11 +58,11 @@ def frame(span: Span, *, secret: bool = False) -> list[str]:
 
 def render(diagnostic: Diagnostic) -> str:
     d = diagnostic
-    lines = [f"{location(d.span)}: {d.severity.value}[{d.code}] {d.message} ({d.name})"]
+    lines = [f"{location(d.span)}: {d.severity.value}[{d.code}] {shown(d.message)} ({d.name})"]
     lines.extend(frame(d.span, secret=d.secret))
     gutter = " " * len(str(d.span.start_location[0]))
     for related in d.related:
-        lines.append(f"{gutter} = note: {related.message} at {location(related.span)}")
+        lines.append(f"{gutter} = note: {shown(related.message)} at {location(related.span)}")
     if d.help:
-        lines.append(f"{gutter} = help: {d.help}")
+        lines.append(f"{gutter} = help: {shown(d.help)}")
     return "\n".join(lines)

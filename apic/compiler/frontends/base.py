@@ -91,3 +91,21 @@ def too_large(path: str, error: InputTooLarge) -> Diagnostic:
         f"`{path}` is {error.size:,} bytes; apic reads inputs of at most {error.limit:,} bytes",
         help="raise the limit with --max-input-bytes if the file is meant to be this large",
     )
+
+
+NAME_MAX, PATH_MAX = 255, 4096  # bytes, as Linux and macOS file systems allow
+
+
+def unusable_path(path: Path | str) -> str | None:
+    """Why no file can have this name (a NUL character, a name or path longer than file
+    systems allow), or None. Asking the OS about such a name raises instead of answering
+    "no such file", so references are checked with this first."""
+    text = str(path)
+    if "\x00" in text:
+        return "contains a NUL character"
+    encoded = text.encode("utf-8", "surrogateescape")
+    if len(encoded) > PATH_MAX or any(
+        len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in Path(text).parts
+    ):
+        return f"is longer than file systems allow ({NAME_MAX} bytes a name, {PATH_MAX} a path)"
+    return None

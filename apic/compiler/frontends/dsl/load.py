@@ -23,6 +23,7 @@ from apic.compiler.frontends.base import (
     display_path,
     read_bounded,
     too_large,
+    unusable_path,
 )
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.frontends.dsl.bind import Binder, Bound
@@ -126,6 +127,12 @@ class _Loader:
                     help=f'write import "{pattern}"',
                 )
             )
+        problem = unusable_path(base / pattern)
+        if problem:
+            self.diagnostics.append(
+                codes.IMPORT_NOT_FOUND(statement.path_span, f"`{pattern[:80]}`: the file name {problem}")
+            )
+            return []
         if is_glob(pattern):
             expansion = expand(base, pattern, self.root)
             if expansion.outside_root:
@@ -208,6 +215,11 @@ class _Loader:
 
     def read_template(self, path_node: ast.Str, call_span: Span) -> str:
         importer = self.real_paths.get(id(call_span.source), self.root / "_")
+        problem = unusable_path(importer.parent / path_node.value)
+        if problem:
+            raise Invalid(
+                codes.FILE_NOT_FOUND(path_node.span, f"file `{path_node.value[:80]}`: the name {problem}")
+            )
         target = (importer.parent / path_node.value).resolve()
         if not target.is_relative_to(self.root):
             raise Invalid(

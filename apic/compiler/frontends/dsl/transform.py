@@ -15,6 +15,7 @@ from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.source import SourceFile, Span
 
+EXACT_NUMBER_MAX = 2**53  # the largest integer a float (and JSON's number) holds exactly
 _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)(.*)", re.S)
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r"}
@@ -122,7 +123,18 @@ class _ToSurface(Transformer):
         match = _QUANTITY.fullmatch(str(children[0]))
         assert match is not None
         number, unit = match.groups()
-        return ast.Quantity(float(number), unit, "." not in number, str(children[0]), self._span(meta))
+        value = float(number)
+        if abs(value) > EXACT_NUMBER_MAX:
+            # past 2^53 a float silently changes the number (and a 310-digit one is infinity)
+            self.diagnostics.append(
+                codes.INVALID_VALUE(
+                    self._span(meta),
+                    f"the number `{number[:20]}{'…' if len(number) > 20 else ''}` is too large: apic reads "
+                    f"numbers up to {EXACT_NUMBER_MAX:,} exactly",
+                )
+            )
+            value = 0.0
+        return ast.Quantity(value, unit, "." not in number, str(children[0]), self._span(meta))
 
     @v_args(meta=True)
     def true(self, meta: object, children: list[Token]) -> ast.Bool:

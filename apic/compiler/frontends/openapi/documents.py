@@ -28,6 +28,7 @@ from apic.compiler.frontends.base import (
     display_path,
     read_bounded,
     too_large,
+    unusable_path,
 )
 from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load_yaml, pointer_tokens
 from apic.compiler.source import SourceFile, Span
@@ -181,6 +182,9 @@ class DocumentSet:
                         urllib.parse.urlparse(urllib.parse.urljoin(base, address)).path
                     )
                 )
+                problem = unusable_path(path)
+                if problem:
+                    return self._fail(at, codes.REF_NOT_FOUND, f"`{ref[:80]}`: the file name {problem}")
                 resolved = path.resolve()
                 if not resolved.is_relative_to(self.root):
                     return self._fail(

@@ -14,7 +14,7 @@ Any object: `x-apic-ignore: [rule, …]`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,27 +24,32 @@ Percent = str
 Size = str
 
 
+# Counts are whole numbers from 0 to 2^53: past that a number is not exact in JSON, and a
+# 5,000-digit one cannot even be written out (Python's integer-string limit).
+Count = Annotated[int, Field(ge=0, le=2**53)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class XThrottle(Strict):
     rate: Rate | None = Field(None, description='steady-state rate, e.g. "10/s"')
-    burst: int | None = None
+    burst: Count | None = None
 
 
 class XK8s(Strict):
     service: str
     namespace: str | None = None
-    port: int
+    port: Count
 
 
 class XHealthCheck(Strict):
     path: str
     interval: Duration | None = None
     timeout: Duration | None = None
-    healthy: int | None = None
-    unhealthy: int | None = None
+    healthy: Count | None = None
+    unhealthy: Count | None = None
 
 
 class XBackend(Strict):
@@ -101,7 +106,7 @@ class XMethodThrottle(Strict):
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "ANY"]
     path: str
     rate: Rate | None = None
-    burst: int | None = None
+    burst: Count | None = None
 
 
 class XUsagePlan(Strict):
@@ -141,16 +146,16 @@ class XDomain(Strict):
 
 class XSamplingDefault(Strict):
     rate: Percent | None = None
-    fixed_target: int | None = None
+    fixed_target: Count | None = None
 
 
 class XSamplingRule(Strict):
-    priority: int | None = None
+    priority: Count | None = None
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "ANY"] | None = None
     path: str | None = None
     host: str | None = None
     rate: Percent | None = None
-    fixed_target: int | None = None
+    fixed_target: Count | None = None
 
 
 class XTracing(Strict):

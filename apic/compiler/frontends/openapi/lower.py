@@ -54,6 +54,19 @@ from apic.compiler.model import (
 from apic.compiler.source import Span
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+
+
+def split_url(url: str) -> urllib.parse.SplitResult | None:
+    """The parts of `url`, or None where Python refuses it (`http://]` is an invalid IPv6
+    host): such a URL is reported like any other unusable one, never a crash."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    return parts
+
+
 PARAM_TYPES = {t.value for t in ParamType}
 HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 AWS_URI = re.compile(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]*:(?P<service>[a-z0-9-]+):(action|path)/.+")
@@ -643,6 +656,11 @@ class OpenApiLowerer:
             value = param.value
             schema = value.get("schema") if isinstance(value.get("schema"), dict) else value  # 2.0: inline
             kind = schema.get("type") if isinstance(schema, dict) else None
+            if isinstance(kind, list):  # OpenAPI 3.1: [string, "null"] is a nullable string
+                kinds = [k for k in kind if k != "null"]
+                kind = kinds[0] if len(kinds) == 1 else None
+            if not isinstance(kind, str):
+                kind = None
             enum = schema.get("enum") if isinstance(schema, dict) else None
             default = schema.get("default") if isinstance(schema, dict) else None
             scalar = (str, int, float, bool)
@@ -667,10 +685,10 @@ class OpenApiLowerer:
                 if first is None or not isinstance(first.value, dict):
                     return None, None
                 url = self.server_url(first)
-                parts = urllib.parse.urlsplit(url)
-                if parts.scheme not in ("http", "https") or not parts.netloc:
+                parts = split_url(url)
+                if parts is not None and (parts.scheme not in ("http", "https") or not parts.netloc):
                     return None, None
-                if not HOST.fullmatch(parts.netloc):
+                if parts is None or not HOST.fullmatch(parts.netloc):
                     if url not in self.unusable_servers:
                         self.unusable_servers.add(url)
                         self.report(
@@ -750,14 +768,14 @@ class OpenApiLowerer:
         if "uri" in spans:
             spans["url"] = spans["function"] = spans["uri"]
         if kind in ("http", "http_proxy"):
-            if not isinstance(uri, str) or not urllib.parse.urlsplit(uri).netloc:
+            parts = split_url(uri) if isinstance(uri, str) else None
+            if parts is None or not parts.netloc:
                 self.report(
                     codes.INVALID_EXTENSION,
                     integration.child_span("uri"),
                     f"an {kind} integration needs an absolute `uri`, got `{uri}`",
                 )
                 return result
-            parts = urllib.parse.urlsplit(uri)
             base = f"{parts.scheme}://{parts.netloc}"
             backend_type = BackendType.HTTP if kind == "http" else None
             result["backend"] = self.backend(

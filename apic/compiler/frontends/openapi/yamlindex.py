@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import os
 import re
+import sys
+import tempfile
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,13 +78,52 @@ def pointer_tokens(pointer: str) -> list[str]:
     return [unescape(t) for t in pointer.split("/")[1:]] if pointer else []
 
 
+class RymlError(Exception):
+    """rapidyaml refused the document; the message is what it wrote about it."""
+
+    def location(self) -> tuple[int, int] | None:
+        match = re.search(r"line=(\d+) col=(\d+)", str(self))
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+class _Captured:
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def text(self) -> str:
+        self.stream.flush()
+        self.stream.seek(0)
+        return self.stream.read().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def native_stderr() -> Iterator[_Captured]:
+    """Capture what native code writes to file descriptor 2 (rapidyaml prints its parse
+    errors there itself: thousands of lines in a fuzz run, and in `compile --format json` the
+    diagnostics share that stream). Python's own `sys.stderr` is left alone."""
+    with tempfile.TemporaryFile() as sink:
+        with suppress(AttributeError, ValueError):
+            sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(sink.fileno(), 2)
+            yield _Captured(sink)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 class PositionTree:
     """rapidyaml's tree over the document's bytes, answering 'where is this pointer?'."""
 
     def __init__(self, source: SourceFile, data: bytes) -> None:
         self.source = source
         self.buffer = bytearray(data)
-        self.tree = ryml.parse_in_place(self.buffer)
+        with native_stderr() as captured:
+            try:
+                self.tree = ryml.parse_in_place(self.buffer)
+            except Exception as error:
+                raise RymlError(captured.text()) from error
         self.base = _address(self.buffer)
         self.size = len(self.buffer)
         # Character offset of a byte offset: minus the UTF-8 continuation bytes before it.
@@ -137,7 +181,7 @@ class PositionTree:
                 table = {}
                 child = tree.first_child(node)
                 while child != NONE:
-                    table.setdefault(bytes(tree.key(child)), int(child))
+                    table.setdefault(_key_bytes(tree, child), int(child))
                     child = tree.next_sibling(child)
                 self._children[node] = table
             return table.get(token.encode(), NONE)
@@ -246,21 +290,49 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
+_LONE_CR = re.compile("\r(?!\n)")
+_LONE_CR_BYTES = re.compile(b"\r(?!\n)")
+
+
 def load_yaml(source: SourceFile, data: bytes) -> Loaded:
     """Parse YAML or JSON. Syntax errors (PA015) and duplicate keys (PA016) are diagnostics."""
     diagnostics: list[Diagnostic] = []
+    # A lone CR ends a line in YAML, but rapidyaml rejects such documents (and then every
+    # position falls back to 1:1): read them with LF instead, which keeps every offset.
+    if b"\r" in data:
+        data = _LONE_CR_BYTES.sub(b"\n", data)
+    text = _LONE_CR.sub("\n", source.text) if "\r" in source.text else source.text
+    rejected: RymlError | None = None
     try:
         positions: PositionTree | None = PositionTree(source, data)
-    except Exception:  # rapidyaml rejected it; yaml-rs below says where and why
-        positions = None
+    except RymlError as error:  # yaml-rs below says where and why, or this error does
+        positions, rejected = None, error
     index = PointerIndex(source, positions)
     try:
-        value = yaml_rs.loads(source.text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+        value = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     except yaml_rs.YAMLDecodeError as error:
         if "duplicate" not in str(error) or positions is None:
             return Loaded(None, index, [_syntax_error(source, error)])
         diagnostics.extend(_duplicates(positions, source))
-        value = yaml_rs.loads(source.text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins)
+        value = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins)
+    except (TypeError, ValueError, OverflowError):
+        # yaml-rs builds Python values: a mapping or list as a key cannot be one
+        where = rejected.location() if rejected else None
+        offset = 0
+        if where is not None:
+            line = min(max(where[0], 1), source.line_count)
+            offset = min(source.line_starts[line - 1] + max(where[1] - 1, 0), len(source.text))
+        return Loaded(
+            None,
+            index,
+            [
+                codes.YAML_SYNTAX(
+                    source.span(offset, offset),
+                    "not valid here: a mapping key must be a string, number or boolean, "
+                    "not a mapping or list",
+                )
+            ],
+        )
     deep = too_deep(value)
     if deep is not None:
         return Loaded(
@@ -328,6 +400,12 @@ def _key_text(key: Any) -> str:
     return key.isoformat() if isinstance(key, datetime.date) else str(key)
 
 
+def _key_bytes(tree: Any, node: int) -> bytes:
+    """A key's text; an empty key (a bare `:`) has no view at all in rapidyaml."""
+    key = tree.key(node)
+    return bytes(key) if key is not None else b""
+
+
 def _duplicates(positions: PositionTree, source: SourceFile) -> list[Diagnostic]:
     tree, found = positions.tree, []
     stack = [positions.root]
@@ -339,10 +417,10 @@ def _duplicates(positions: PositionTree, source: SourceFile) -> list[Diagnostic]
         child = tree.first_child(node)
         while child != NONE:
             if tree.is_map(node):
-                key = bytes(tree.key(child))
+                key = _key_bytes(tree, child)
                 if key in first:
-                    here = positions.key_span(child) or (0, 0)
-                    there = positions.key_span(first[key]) or (0, 0)
+                    here = positions.key_span(child) or positions.value_span(child) or (0, 0)
+                    there = positions.key_span(first[key]) or positions.value_span(first[key]) or (0, 0)
                     found.append(
                         codes.DUPLICATE_KEY(
                             source.span(*here),

@@ -6,6 +6,7 @@ no traceback reaches the user (set APIC_DEBUG=1 to see one after an internal err
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -194,7 +195,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerant_streams() -> None:
+    """Diagnostics reach any terminal: a character the stream's encoding lacks (`é` under
+    PYTHONIOENCODING=ascii) is written as an escape instead of raising. Artifacts bypass
+    this: they are written as UTF-8 bytes (`write_to_stdout`)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerant_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     command_line = CommandLine(argv)
     output_format = "human"
@@ -222,7 +235,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         exit_code = EXIT_ERROR
     if files_seen >= 0:  # -1: a listing command with nothing to report
-        emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
+        try:
+            emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
+        except Exception:  # nothing escapes main(), not even a broken or closed stream
+            if os.environ.get("APIC_DEBUG"):
+                traceback.print_exc()
+            return EXIT_ERROR
     return exit_code
 
 
@@ -233,7 +251,16 @@ def model_json(model: GatewayModel) -> str:
 def emit(diagnostics: list[Diagnostic], output_format: str, files: int, stream: TextIO) -> None:
     rules = {rule.code: rule for rule in rule_set().rules}
     formatter = pick(output_format)(rules)
-    stream.write(formatter.format(sort_unique(diagnostics), files=files))
+    text = formatter.format(sort_unique(diagnostics), files=files)
+    buffer = getattr(stream, "buffer", None)
+    if formatter.name in ("json", "sarif") and buffer is not None:
+        # a document for programs: UTF-8 always, as JSON requires (an escape the terminal's
+        # encoding forced, `\xe9`, would be invalid JSON)
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+        return
+    stream.write(text)
 
 
 def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagnostic], int, int]:
@@ -402,11 +429,18 @@ def parse_target_options(target: Target, given: list[str]) -> dict[str, bool | i
 
 
 def write_to_stdout(artifacts: Sequence[Artifact]) -> None:
-    """One artifact as it is; several are separated by their names."""
-    for artifact in artifacts:
-        if len(artifacts) > 1:
-            sys.stdout.write(f"# --- {artifact.path}\n")
-        sys.stdout.write(artifact.text)
+    """One artifact as it is; several are separated by their names. Always UTF-8 bytes,
+    whatever the terminal's encoding: the artifact is a file's content, not a message."""
+    text = "".join(
+        (f"# --- {artifact.path}\n" if len(artifacts) > 1 else "") + artifact.text for artifact in artifacts
+    )
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stream (tests): text is all it takes
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def run_lint(

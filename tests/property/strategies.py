@@ -105,7 +105,7 @@ percents = st.builds(
     st.integers(-50, 20000).map(lambda n: n / 100),
     st.sampled_from(["%", None]),
 )
-ints = st.integers(-5, 10**6)
+ints = st.integers(0, 10**6)  # counts: bursts, ports, reservoirs, priorities are never negative
 scalars = st.one_of(
     awkward, st.booleans(), st.integers(-1000, 1000), st.integers(-(10**4), 10**4).map(lambda n: n / 8)
 )

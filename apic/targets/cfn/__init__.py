@@ -14,7 +14,7 @@ from apic.targets.cfn.limits import REST_RESOURCES_QUOTA, check_counts
 from apic.targets.cfn.rest import RestEmitter
 from apic.targets.cfn.template import Template, to_json, to_yaml
 from apic.targets.cfn.v2 import V2Emitter
-from apic.targets.cfn.validity import check_api_keys, check_hosts
+from apic.targets.cfn.validity import check_api_keys, check_hosts, check_map_keys, check_stage_names
 
 # API Gateway as apic's CloudFormation writes it: WebSocket integration responses
 # (AWS::ApiGatewayV2::IntegrationResponse) are not written yet.
@@ -31,6 +31,8 @@ def build_template(model: GatewayModel, options: Mapping[str, bool | int]) -> Te
     check_api_keys(template, model)
     for api in model.apis:
         check_hosts(template, api)
+        check_map_keys(template, api)
+        check_stage_names(template, api)
         if api.kind is ApiKind.REST:
             RestEmitter(api, template).emit()
         else:

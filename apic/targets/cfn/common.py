@@ -10,7 +10,7 @@ from apic.compiler.apigateway import source_text
 from apic.compiler.capabilities import vpc_link_version
 from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle, VpcLink
 from apic.compiler.model import Template as MappingTemplate
-from apic.targets.cfn.template import Json, Template, escape_sub, host_name, label_name, ref, short_hash, sub
+from apic.targets.cfn.template import Json, Template, host_name, label_name, ref, short_hash, sub
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
@@ -99,7 +99,7 @@ LAMBDA_URI = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-0
 
 def lambda_uri(function: str) -> Json:
     """The integration URI that invokes `function`; its stage variables stay API Gateway's."""
-    return sub(LAMBDA_URI % escape_sub(stage_variables_in(function)))
+    return sub(LAMBDA_URI, stage_variables_in(function))
 
 
 def throttle_settings(throttle: Throttle | None, rate_key: str, burst_key: str) -> dict[str, Json]:
@@ -140,7 +140,7 @@ def grant_invoke(template: Template, api_name: str, api_id: str, function: str, 
             "FunctionName": function,
             "Principal": "apigateway.amazonaws.com",
             "SourceArn": sub(
-                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*" % api_id
+                "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*", api_id
             ),
         },
     )

@@ -37,6 +37,7 @@ from apic.targets.cfn import common
 from apic.targets.cfn.template import (
     Json,
     Template,
+    fn,
     get_att,
     host_name,
     label_name,
@@ -701,7 +702,7 @@ class RestEmitter:
         self.t.output(
             f"{logical}Url",
             f"invoke URL of stage {stage.name}",
-            sub("https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s" % (self.api_id, stage.name)),
+            sub("https://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s", self.api_id, stage.name),
         )
         return logical
 
@@ -726,7 +727,7 @@ class RestEmitter:
             default="",
         )
         active = f"{logical}CanaryActive"
-        self.t.conditions[active] = {"Fn::Not": [{"Fn::Equals": [ref(live), ""]}]}
+        self.t.conditions[active] = fn("Not", fn("Equals", ref(live), ""))
         settings = {
             k: v
             for k, v in {
@@ -739,8 +740,8 @@ class RestEmitter:
             }.items()
             if v is not None
         }
-        properties["DeploymentId"] = {"Fn::If": [active, ref(live), ref(deployment)]}
-        properties["CanarySetting"] = {"Fn::If": [active, settings, ref("AWS::NoValue")]}
+        properties["DeploymentId"] = fn("If", active, ref(live), ref(deployment))
+        properties["CanarySetting"] = fn("If", active, settings, ref("AWS::NoValue"))
         self.t.output(
             f"{logical}DeploymentId",
             f"the deployment this template made for stage {stage.name}: pass it as {live} to the next "
@@ -863,8 +864,7 @@ def cognito_pool_arn(issuer: str | None) -> Json:
     if match is None:
         return None
     return sub(
-        "arn:${AWS::Partition}:cognito-idp:%s:${AWS::AccountId}:userpool/%s"
-        % (match.group(1), match.group(2))
+        "arn:${AWS::Partition}:cognito-idp:%s:${AWS::AccountId}:userpool/%s", match.group(1), match.group(2)
     )
 
 

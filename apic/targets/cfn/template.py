@@ -37,21 +37,61 @@ Json = Any
 LOGICAL_ID_MAX = 255
 
 
-def ref(logical_id: str) -> dict[str, str]:
-    return {"Ref": logical_id}
+INTRINSIC_KEYS = ("Ref", "Condition")
+INTRINSIC_PREFIX = "Fn::"
 
 
-def get_att(logical_id: str, attribute: str) -> dict[str, list[str]]:
-    return {"Fn::GetAtt": [logical_id, attribute]}
+class Intrinsic(dict):  # type: ignore[type-arg]
+    """A function call apic writes (`{"Ref": …}`, `{"Fn::Sub": …}`). Any other mapping
+    whose key CloudFormation would read as a function is a user's map gone wrong, and
+    `Template.add` refuses it (see `user_intrinsic`)."""
 
 
-def sub(text: str) -> dict[str, str]:
-    return {"Fn::Sub": text}
+def ref(logical_id: str) -> Intrinsic:
+    return Intrinsic(Ref=logical_id)
+
+
+def get_att(logical_id: str, attribute: str) -> Intrinsic:
+    return Intrinsic({"Fn::GetAtt": [logical_id, attribute]})
+
+
+def fn(name: str, *arguments: Json) -> Intrinsic:
+    """`fn("If", condition, a, b)` -> `{"Fn::If": [condition, a, b]}`."""
+    return Intrinsic({f"Fn::{name}": list(arguments)})
+
+
+def sub(template: str, *values: str) -> Intrinsic:
+    """`Fn::Sub` of apic's own `template`; every `%s` is one of `values`, which are user
+    text (a stage name, a function ARN) and so pass through `escape_sub`: a stage named
+    `p${AWS::AccountId}` must print as written, not substitute the account id."""
+    return Intrinsic({"Fn::Sub": template % tuple(escape_sub(v) for v in values) if values else template})
 
 
 def escape_sub(text: str) -> str:
-    """A literal inside `Fn::Sub`: `${x}` must be written `${!x}`."""
+    """A literal inside `Fn::Sub`: `${x}` must be written `${!x}` (`$${x}` likewise keeps
+    its `$` and prints `$${x}`)."""
     return text.replace("${", "${!")
+
+
+def is_intrinsic_key(key: object) -> bool:
+    return isinstance(key, str) and (key in INTRINSIC_KEYS or key.startswith(INTRINSIC_PREFIX))
+
+
+def user_intrinsic(value: Json) -> str | None:
+    """The first key of a plain (user) mapping inside `value` that CloudFormation would read
+    as a function call, or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not isinstance(item, Intrinsic):
+                found = next((k for k in item if is_intrinsic_key(k)), None)
+                if found is not None:
+                    return found
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def pascal(text: str) -> str:
@@ -101,7 +141,8 @@ def route_key_name(text: str) -> Name:
 def pruned(value: Json) -> Json:
     """Unset (None) values are left out at every depth, so emitters can write `x or None`."""
     if isinstance(value, dict):
-        return {k: pruned(v) for k, v in value.items() if v is not None}
+        kind = Intrinsic if isinstance(value, Intrinsic) else dict
+        return kind({k: pruned(v) for k, v in value.items() if v is not None})
     if isinstance(value, list):
         return [pruned(v) for v in value if v is not None]
     return value
@@ -143,6 +184,11 @@ class Template:
         self._owners[candidate] = key
         return candidate
 
+    @property
+    def failed(self) -> bool:
+        """An error was reported: the template will not be written."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
     def owners(self) -> list[str]:
         """The keys (`api:kind:name`) of everything allocated so far."""
         return list(self._owners.values())
@@ -167,6 +213,11 @@ class Template:
             resource["DeletionPolicy"] = "Retain"
             resource["UpdateReplacePolicy"] = "Retain"
         resource["Properties"] = pruned(dict(properties))
+        found = user_intrinsic(resource["Properties"])
+        if found is not None and not self.failed:
+            # validity.check_map_keys refuses these with a position first (and then nothing is
+            # written); reaching here means a place it does not check: a bug, never an output
+            raise ValueError(f"{logical_id}: a user mapping with the key `{found}` would be a function call")
         self.resources[logical_id] = resource
         return logical_id
 
@@ -233,6 +284,7 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(Intrinsic, yaml.SafeDumper.represent_dict)
 
 
 def to_yaml(document: Json) -> str:

@@ -222,7 +222,7 @@ class V2Emitter:
                     "RouteKey": key,
                     **auth,
                     "OperationName": route.operation_id,
-                    "Target": sub("integrations/${%s}" % integration),
+                    "Target": sub("integrations/${%s}", integration),
                 },
             )
             self.routes.append(logical)
@@ -473,8 +473,7 @@ class V2Emitter:
             f"{logical}Url",
             f"invoke URL of stage {stage.name}",
             sub(
-                "%s://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s"
-                % (scheme, self.api_id, stage.name)
+                "%s://${%s}.execute-api.${AWS::Region}.${AWS::URLSuffix}/%s", scheme, self.api_id, stage.name
             ),
         )
         return logical

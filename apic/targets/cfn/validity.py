@@ -15,11 +15,12 @@ Sources (docs/targets.md, "Platform facts apic checks"):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from apic.compiler import codes
-from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel
+from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Node
 from apic.compiler.model.routes import variable_clashes
-from apic.targets.cfn.template import Template
+from apic.targets.cfn.template import Template, is_intrinsic_key
 
 LITERAL_PART = re.compile(r"[A-Za-z0-9._:-]+")
 VARIABLE_PART = re.compile(r"\{[A-Za-z0-9._-]+\+?\}")
@@ -106,3 +107,50 @@ def check_api_keys(template: Template, model: GatewayModel) -> None:
                 help="give each consumer its own key",
                 related=[(first.span_of("api_key") or first.span, f"consumer `{first.name}`'s key")],
             )
+
+
+def check_map_keys(template: Template, api: Api) -> None:
+    """User map keys that CloudFormation would read as a function call: a map `{Ref = …}`
+    or `{"Fn::Sub" = …}` in tags, stage or canary variables or template content types. No
+    quoting makes such a key a plain one in a template, so it is refused."""
+    places: list[tuple[Node, str, Iterable[str]]] = [(api, "tags", api.tags or {})]
+    for stage in api.stages:
+        places.append((stage, "tags", stage.tags or {}))
+        places.append((stage, "variables", stage.variables or {}))
+        if stage.canary is not None:
+            places.append((stage.canary, "variables", stage.canary.variables or {}))
+    for route in api.routes:
+        places.extend((t, "content_type", [t.content_type]) for t in route.request_templates)
+        places.extend((t, "content_type", [t.content_type]) for r in route.responses for t in r.templates)
+    for response in api.gateway_responses:
+        places.extend((t, "content_type", [t.content_type]) for t in response.templates)
+    for node, field, keys in places:
+        for key in keys:
+            if is_intrinsic_key(key):
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    node,
+                    field,
+                    f"`{key}` cannot be a key here: CloudFormation reads a mapping with the key `{key}` "
+                    "as a function call, and no quoting makes it plain text",
+                    help="rename the key",
+                )
+
+
+STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def check_stage_names(template: Template, api: Api) -> None:
+    """ "Stage names can only contain alphanumeric characters, hyphens, and underscores.
+    Maximum length is 128 characters" (API Gateway important notes); HTTP APIs also have
+    `$default`."""
+    for stage in api.stages:
+        if STAGE_NAME.fullmatch(stage.name) or (api.kind is ApiKind.HTTP and stage.name == "$default"):
+            continue
+        template.report(
+            codes.TARGET_UNSUPPORTED,
+            stage,
+            "name",
+            f"stage name `{stage.name[:60]}` is not one API Gateway takes: letters, digits, `-` and `_`, "
+            "at most 128",
+        )

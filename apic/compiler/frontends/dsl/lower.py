@@ -357,9 +357,10 @@ def from_bound(cls: type[N], b: Bound, *, field_spans: dict[str, Span] | None = 
     values = {
         name: b.get(name) for name in b.attrs if name in fields and name not in explicit and b.has(name)
     }
-    return cls(
-        **values, **explicit, span=b.span, field_spans=b.field_spans() if field_spans is None else field_spans
-    )
+    spans = b.field_spans() if field_spans is None else field_spans
+    if "name" in fields and b.label_span is not None:
+        spans.setdefault("name", b.label_span)  # a finding about the name points at the label
+    return cls(**values, **explicit, span=b.span, field_spans=spans)
 
 
 class RouteResolver:

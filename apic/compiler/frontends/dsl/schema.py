@@ -92,7 +92,7 @@ THROTTLE = block(
     Labels.NONE,
     {
         "rate": Attr(v.RATE, doc="steady-state requests per second"),
-        "burst": Attr(v.INT, doc="token bucket size"),
+        "burst": Attr(v.COUNT, doc="token bucket size"),
     },
     repeat=Repeat.SINGLE,
 )
@@ -176,7 +176,7 @@ BACKEND = block(
             {
                 "service": Attr(v.STRING, required=True),
                 "namespace": Attr(v.STRING),
-                "port": Attr(v.INT, required=True),
+                "port": Attr(v.COUNT, required=True),
             },
             repeat=Repeat.SINGLE,
         ),
@@ -187,8 +187,8 @@ BACKEND = block(
                 "path": Attr(v.STRING, required=True),
                 "interval": Attr(v.DURATION),
                 "timeout": Attr(v.DURATION),
-                "healthy": Attr(v.INT),
-                "unhealthy": Attr(v.INT),
+                "healthy": Attr(v.COUNT),
+                "unhealthy": Attr(v.COUNT),
             },
             repeat=Repeat.SINGLE,
         ),
@@ -280,7 +280,7 @@ USAGE_PLAN = block(
             Labels.METHOD_PATH,
             {
                 "rate": Attr(v.RATE),
-                "burst": Attr(v.INT),
+                "burst": Attr(v.COUNT),
             },
         ),
     ],
@@ -331,19 +331,19 @@ TRACING = block(
         block(
             "default",
             Labels.NONE,
-            {"rate": Attr(v.PERCENT), "fixed_target": Attr(v.INT)},
+            {"rate": Attr(v.PERCENT), "fixed_target": Attr(v.COUNT)},
             repeat=Repeat.SINGLE,
         ),
         block(
             "rule",
             Labels.STRING,
             {
-                "priority": Attr(v.INT),
+                "priority": Attr(v.COUNT),
                 "method": Attr(v.METHOD),
                 "path": Attr(v.STRING),
                 "host": Attr(v.STRING),
                 "rate": Attr(v.PERCENT),
-                "fixed_target": Attr(v.INT),
+                "fixed_target": Attr(v.COUNT),
             },
         ),
     ],

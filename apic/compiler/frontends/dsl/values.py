@@ -229,6 +229,27 @@ class IntType(ValueType):
         raise self.wrong(value)
 
 
+class CountType(IntType):
+    """A whole number of things (a burst, a port, a reservoir, a priority): never negative."""
+
+    description = "a whole number, 0 or more"
+
+    def convert(self, value: ast.Value, ctx: BindContext) -> int:
+        number = super().convert(value, ctx)
+        if number < 0:
+            raise Invalid(
+                codes.INVALID_VALUE(value.span, f"`{value.span.text}` is negative: a count is 0 or more")
+            )
+        return number
+
+
+def not_negative(value: ast.Quantity, what: str) -> None:
+    """Rates, durations and sizes below zero mean nothing to any gateway (and AWS refuses
+    them at deploy time)."""
+    if value.number < 0:
+        raise Invalid(codes.INVALID_VALUE(value.span, f"`{value.text}` is negative: {what} is 0 or more"))
+
+
 class ScalarType(ValueType):
     description = "a string, number or boolean"
     plural = "strings, numbers or booleans"
@@ -330,6 +351,7 @@ class DurationType(ValueType):
             raise self.wrong(value)
         if value.unit not in DURATION_UNITS:
             raise _unit_error(value, tuple(DURATION_UNITS), "a duration", "s")
+        not_negative(value, "a duration")
         return Duration(milliseconds=value.number * DURATION_UNITS[value.unit])
 
 
@@ -344,6 +366,7 @@ class RateType(ValueType):
         accepted = tuple(f"/{u}" for u in RATE_UNITS)
         if value.unit not in accepted:
             raise _unit_error(value, accepted, "a rate", "/s")
+        not_negative(value, "a rate")
         return Rate(amount=value.number, per=value.unit[1:])  # type: ignore[arg-type]
 
 
@@ -368,6 +391,7 @@ class SizeType(ValueType):
             raise self.wrong(value)
         if value.unit != "GB":
             raise _unit_error(value, ("GB",), "a cache size", "GB")
+        not_negative(value, "a size")
         return DataSize(gigabytes=value.number)
 
 
@@ -668,6 +692,7 @@ STRING = StringType()
 URL = UrlType()
 BOOL = BoolType()
 INT = IntType()
+COUNT = CountType()
 SCALAR = ScalarType()
 DURATION = DurationType()
 RATE = RateType()

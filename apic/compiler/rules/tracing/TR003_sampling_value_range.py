@@ -17,8 +17,8 @@ class SamplingValueRange(Rule):
     """
     ## What it does
     Checks the values of sampling rules and the default: a rate must carry `%` and lie in
-    0-100%; `fixed_target` must not be negative; `priority` must be 1-9999 (the X-Ray API
-    range) and unique; `path` and `host` at most 128 characters.
+    0-100%; `priority` must be 1-9999 (the X-Ray API range) and unique; `path` and `host` at
+    most 128 characters. (A negative `fixed_target` is refused when the file is read.)
 
     ## Why is this bad?
     Out-of-range values fail the deploy. A bare `rate = 5` is ambiguous: meant as 5% it may
@@ -103,7 +103,3 @@ class SamplingValueRange(Rule):
             yield self.diagnostic(span, f"rate `{value}` of {owner} has no unit", help=guess)
         elif rate is not None and not 0 <= rate.value <= 100:
             yield self.diagnostic(span, f"rate {rate} of {owner} is outside 0-100%")
-        if node.fixed_target is not None and node.fixed_target < 0:
-            yield self.diagnostic(
-                node.span_of("fixed_target"), f"fixed_target {node.fixed_target} of {owner} is negative"
-            )

@@ -84,6 +84,7 @@ awkward = st.one_of(
 names = st.one_of(
     st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True), st.sampled_from(["with space", "dot.ted", "é"])
 )
+env_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
 identifiers = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,6}", fullmatch=True)
 maybe = st.none
 
@@ -473,7 +474,7 @@ def apis(draw: st.DrawFn, name: str) -> Api:
                     lambda n, p, k, e: Consumer(name=n, plan=p, api_key=k, enabled=e),
                     names,
                     st.sampled_from(plan_names),
-                    opt(st.one_of(awkward, names.map(lambda v: EnvRef(name=v)))),
+                    opt(st.one_of(awkward, env_names.map(lambda v: EnvRef(name=v)))),
                     opt(st.booleans()),
                 ),
                 key=lambda c: c.name,

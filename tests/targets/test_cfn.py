@@ -147,7 +147,7 @@ def test_bookstore_template_says_what_the_scenario_says() -> None:
     assert plan["Quota"] == {"Limit": 10000, "Period": "DAY"}
     assert plan["ApiStages"] == [{"ApiId": {"Ref": "BookstoreApi"}, "Stage": {"Ref": "BookstoreStageProd"}}]
     (key,) = by_type["AWS::ApiGateway::ApiKey"].values()
-    assert key["Value"] == {"Ref": "AcmeApiKey"}  # from the environment at deploy time, never invented
+    assert key["Value"] == {"Ref": "EnvVarAcmeApiKey"}  # from the environment at deploy time, never invented
     (plan_key,) = by_type["AWS::ApiGateway::UsagePlanKey"].values()
     assert plan_key["KeyType"] == "API_KEY"
 

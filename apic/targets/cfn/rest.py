@@ -719,7 +719,13 @@ class RestEmitter:
         The workflow: docs/targets.md, "Canary releases".
         """
         live = self.t.parameter(
-            f"{logical}LiveDeployment",
+            self.t.allocate(
+                f"{self.name}:live:{stage.name}",
+                self.label,
+                "Stage",
+                label_name(stage.name),
+                "LiveDeployment",
+            ),
             f"id of the deployment stage {stage.name} serves now; this template's deployment then gets "
             f"{f'{canary.percent} of' if canary.percent else 'the canary share of'} the traffic. "
             "Empty: this deployment serves all "

@@ -107,10 +107,15 @@ class Name:
 
     text: str
     pattern: re.Pattern[str]
+    shown: str | None = None  # the readable form's source, when not `text` itself
 
     @property
     def simple(self) -> bool:
         return self.pattern.fullmatch(self.text) is not None
+
+    @property
+    def readable(self) -> str:
+        return pascal(self.shown if self.shown is not None else self.text)
 
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")
@@ -131,6 +136,15 @@ def path_name(text: str) -> Name:
 
 def host_name(text: str) -> Name:
     return Name(text, _HOST)
+
+
+_ENV = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z][A-Z0-9]*)*")
+
+
+def env_name(text: str) -> Name:
+    """An environment variable: `ACME_API_KEY` reads `AcmeApiKey`; any other spelling
+    (`acme_api_key`, `AcmeApiKey`) carries a hash, so no two variables share a parameter."""
+    return Name(text, _ENV, shown=text.lower() if _ENV.fullmatch(text) else None)
 
 
 def route_key_name(text: str) -> Name:
@@ -172,7 +186,7 @@ class Template:
         fixed = [p for p in parts if not isinstance(p, Name)]
         if not all(p.isalnum() for p in fixed):
             raise ValueError(f"fixed logical-id words must be alphanumeric: {fixed}")
-        base = "".join(pascal(p.text) if isinstance(p, Name) else p for p in parts) or "Resource"
+        base = "".join(p.readable if isinstance(p, Name) else p for p in parts) or "Resource"
         if not base[0].isalpha():
             base = "R" + base
         plain = all(p.simple for p in parts if isinstance(p, Name)) and len(base) <= LOGICAL_ID_MAX - 9
@@ -222,9 +236,10 @@ class Template:
         return logical_id
 
     def parameter(
-        self, name: str, description: str, *, no_echo: bool = False, default: str | None = None
+        self, logical_id: str, description: str, *, no_echo: bool = False, default: str | None = None
     ) -> str:
-        logical_id = pascal(name.lower() if name.isupper() else name)
+        """A String parameter under `logical_id` (from `allocate`: parameters and resources
+        share one namespace, the one `Ref` reads)."""
         if logical_id in self.parameters:
             return logical_id
         spec: dict[str, Json] = {"Type": "String", "Description": description}
@@ -277,7 +292,14 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+# Characters a YAML reader takes for line breaks (or drops) in a plain or block scalar: a
+# string holding one is written double-quoted, where they are escapes (`\N`, `\L`, `\P`).
+_YAML_BREAKS = frozenset("\x85\u2028\u2029\r\ufeff")
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(c in _YAML_BREAKS for c in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from apic.compiler import codes
 from apic.compiler.model import Api, EnvRef
 from apic.targets.cfn.common import QUOTA_PERIODS, per_second
-from apic.targets.cfn.template import Json, Template, label_name, ref
+from apic.targets.cfn.template import Json, Template, env_name, label_name, ref
 
 
 def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str]) -> None:
@@ -67,7 +67,9 @@ def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str
         if isinstance(consumer.api_key, EnvRef):
             value = ref(
                 template.parameter(
-                    f"{consumer.api_key.name}",
+                    template.allocate(
+                        f"env:{consumer.api_key.name}", "EnvVar", env_name(consumer.api_key.name)
+                    ),
                     f"API key of consumer {consumer.name} (from ${consumer.api_key.name})",
                     no_echo=True,
                 )

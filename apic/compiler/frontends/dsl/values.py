@@ -122,6 +122,7 @@ class ValueType:
 
 
 # -- scalars -------------------------------------------------------------------------------
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INTERPOLATION = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _STAGE_VAR = re.compile(r"stage\.var\.([A-Za-z0-9_]+)")
 _VAR = re.compile(r"var\.([A-Za-z_][A-Za-z0-9_\-]*)")
@@ -530,6 +531,16 @@ class SecretType(ValueType):
                     codes.WRONG_TYPE(
                         value.span,
                         "`env()` takes one quoted variable name",
+                        help='write env("ACME_API_KEY")',
+                    )
+                )
+            name = value.args[0].value
+            if not ENV_NAME.fullmatch(name):
+                raise Invalid(
+                    codes.INVALID_VALUE(
+                        value.args[0].span,
+                        f"`{name}` is not an environment variable name: letters, digits and `_`, "
+                        "not starting with a digit",
                         help='write env("ACME_API_KEY")',
                     )
                 )

@@ -117,7 +117,10 @@ class XUsagePlan(Strict):
 
 
 class XEnv(Strict):
-    env: str = Field(description="the environment variable holding the key at deploy time")
+    env: str = Field(
+        description="the environment variable holding the key at deploy time",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+    )
 
 
 class XConsumer(Strict):

@@ -14,7 +14,14 @@ from apic.targets.cfn.limits import REST_RESOURCES_QUOTA, check_counts
 from apic.targets.cfn.rest import RestEmitter
 from apic.targets.cfn.template import Template, to_json, to_yaml
 from apic.targets.cfn.v2 import V2Emitter
-from apic.targets.cfn.validity import check_api_keys, check_hosts, check_map_keys, check_stage_names
+from apic.targets.cfn.validity import (
+    check_api_keys,
+    check_hosts,
+    check_map_keys,
+    check_not_empty,
+    check_stage_names,
+    check_values,
+)
 
 # API Gateway as apic's CloudFormation writes it: WebSocket integration responses
 # (AWS::ApiGatewayV2::IntegrationResponse) are not written yet.
@@ -33,12 +40,14 @@ def build_template(model: GatewayModel, options: Mapping[str, bool | int]) -> Te
         check_hosts(template, api)
         check_map_keys(template, api)
         check_stage_names(template, api)
+        check_values(template, api)
         if api.kind is ApiKind.REST:
             RestEmitter(api, template).emit()
         else:
             V2Emitter(api, template).emit()
     logging_role(template, model, template.stages, bool(options["account-logging-role"]))
     check_counts(template, model, int(options["resource-quota"]))
+    check_not_empty(template, model)
     return template
 
 

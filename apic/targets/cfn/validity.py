@@ -15,10 +15,11 @@ Sources (docs/targets.md, "Platform facts apic checks"):
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable
 
 from apic.compiler import codes
-from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Node
+from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Node, SourceKind
 from apic.compiler.model.routes import variable_clashes
 from apic.targets.cfn.template import Template, is_intrinsic_key
 
@@ -154,3 +155,111 @@ def check_stage_names(template: Template, api: Api) -> None:
             f"stage name `{stage.name[:60]}` is not one API Gateway takes: letters, digits, `-` and `_`, "
             "at most 128",
         )
+
+
+MAPPING_NAME = re.compile(r"[a-zA-Z0-9._$-]+")  # method.request.* names (API Gateway)
+CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+LAMBDA_ARN = re.compile(
+    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?"
+)
+TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
+
+
+def check_values(template: Template, api: Api) -> None:
+    """Names and values AWS or cfn-lint refuse, each at its position: parameter and header
+    names, path parts, backend URLs (never with credentials), Lambda ARNs, tags."""
+    for route in api.routes:
+        for param in (*route.query_params, *route.header_params):
+            if not MAPPING_NAME.fullmatch(param.name):
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    param,
+                    "name",
+                    f"parameter name `{param.name}` of {route.label}: API Gateway names parameters with "
+                    "letters, digits and `. _ $ -` only",
+                )
+        for forward in route.forward:
+            if forward.location is not SourceKind.PATH and not MAPPING_NAME.fullmatch(forward.name):
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    forward,
+                    None,
+                    f"`{forward.name}` of {route.label} is not a name API Gateway maps to: letters, digits "
+                    "and `. _ $ -` only",
+                )
+        if route.methods and any(part in (".", "..") for part in route.path.split("/")):
+            template.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "path",
+                f"{route.label}: `.` and `..` are not path parts a gateway can route "
+                "(clients resolve them away)",
+            )
+    for backend in api.backends:
+        if backend.url is not None:
+            problem = url_problem(backend.url)
+            if problem:
+                template.report(
+                    codes.TARGET_UNSUPPORTED, backend, "url", f"backend `{backend.name}`: {problem}"
+                )
+        if backend.function is not None and "${" not in backend.function:
+            check_lambda_arn(template, backend, backend.function)
+    for authorizer in api.authorizers:
+        if authorizer.function is not None and "${" not in authorizer.function:
+            check_lambda_arn(template, authorizer, authorizer.function)
+    for node, tags in [(api, api.tags), *((s, s.tags) for s in api.stages)]:
+        for key, value in (tags or {}).items():
+            if (
+                not 1 <= len(key) <= TAG_KEY_MAX
+                or not 1 <= len(str(value)) <= TAG_VALUE_MAX
+                or (CONTROL.search(key) or CONTROL.search(str(value)))
+            ):
+                template.report(
+                    codes.TARGET_UNSUPPORTED,
+                    node,
+                    "tags",
+                    f"tag `{key[:40]}`: tag keys take 1-{TAG_KEY_MAX} and values 1-{TAG_VALUE_MAX} "
+                    "characters, without line breaks or control characters",
+                )
+
+
+def url_problem(url: str) -> str | None:
+    """Why a backend URL cannot go into a template, or None. Credentials in a URL would be
+    written in clear into the template (and every log that prints it): refused."""
+    if CONTROL.search(url) or any(c.isspace() for c in url):
+        return f"the URL `{url[:60]}` holds white space or control characters"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return f"`{url[:60]}` is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"`{url[:60]}` is not an absolute http(s) URL"
+    if parts.username is not None or parts.password is not None:
+        return (
+            "the URL holds credentials (`user:password@`); they would be written in clear into the template"
+        )
+    return None
+
+
+def check_lambda_arn(template: Template, node: Node, function: str) -> None:
+    if not LAMBDA_ARN.fullmatch(function):
+        template.report(
+            codes.TARGET_UNSUPPORTED,
+            node,
+            "function",
+            f"`{function[:80]}` is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+        )
+
+
+def check_not_empty(template: Template, model: GatewayModel) -> None:
+    """CloudFormation refuses a template without resources."""
+    if template.resources or model.span is None:
+        return
+    template.diagnostics.append(
+        codes.TARGET_UNSUPPORTED(
+            model.span.source.span(0, 0),
+            "nothing to deploy: the input defines no api, and CloudFormation refuses a template "
+            "without resources",
+        )
+    )

@@ -746,8 +746,14 @@ class OpenApiLowerer:
         uri = value.get("uri")
         result: dict[str, Any] = {}
         timeout = value.get("timeoutInMillis")
-        if isinstance(timeout, int):
+        if isinstance(timeout, int) and not isinstance(timeout, bool) and 0 <= timeout <= 2**53:
             result["timeout"] = Duration(milliseconds=timeout)
+        elif timeout is not None:
+            self.report(
+                codes.INVALID_EXTENSION,
+                integration.child_span("timeoutInMillis"),
+                f"`timeoutInMillis` takes a whole number of milliseconds, got `{timeout}`",
+            )
         vpc_link = None
         if str(value.get("connectionType", "")).upper() == "VPC_LINK":
             link_id = value.get("connectionId")

@@ -13,6 +13,9 @@ SHARED = ROOT.parent / "shared"
 
 settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)  # `pytest --fuzz`: long local runs
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
@@ -20,6 +23,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens", action="store_true", help="rewrite expected outputs from the current code"
     )
+    parser.addoption(
+        "--fuzz", action="store_true", help="the long hypothesis profile (20,000 examples a test)"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--fuzz"):
+        settings.load_profile("fuzz")
 
 
 @pytest.fixture

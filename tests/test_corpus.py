@@ -14,6 +14,7 @@ from conftest import shared_path
 from apic.api import load
 from apic.compiler.frontends.base import LoadOptions
 from apic.compiler.model import AuthKind, AuthRequirement, GatewayModel, HttpMethod
+from apic.targets.base import discover_targets
 
 EXPECTED: dict[str, list[tuple[str, str, str, int, int]]] = {
     "openapi/oai/api-with-examples.yaml": [],
@@ -118,3 +119,37 @@ def test_multi_file_positions_point_into_the_referenced_file() -> None:
     ) and route.span.start_location == (1, 1)
     assert route.auth == ((AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer="bearer_auth"),),)
     assert [(p.name, p.enum) for p in route.query_params] == [("type", ("droplet", "kubernetes"))]
+
+
+EXAMPLE_FILES = sorted(
+    str(p.relative_to(Path(__file__).resolve().parents[1]))
+    for p in (Path(__file__).resolve().parents[1] / "examples").rglob("*.gw")
+)
+
+
+@pytest.mark.parametrize(
+    "source", [f"corpus/{r}" for r in sorted(EXPECTED)] + [f"corpus/{KONG}/{r}" for r in kong_inputs()]
+)
+def test_every_corpus_document_compiles_to_every_target_or_is_refused(source: str) -> None:
+    """issue 11: a template, or diagnostics that say why not; never an internal error."""
+    path = shared_path(source)
+    options = LoadOptions(project_root=shared_path(f"corpus/{KONG}")) if KONG in source else None
+    assert_compiles_or_is_refused(path, options)
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES)
+def test_every_example_compiles_to_every_target_or_is_refused(example: str) -> None:
+    assert_compiles_or_is_refused(Path(__file__).resolve().parents[1] / example, None)
+
+
+def assert_compiles_or_is_refused(path: Path, options: LoadOptions | None) -> None:
+    loaded = load(path, options)
+    assert all(d.code != "AP000" for d in loaded.diagnostics)
+    if loaded.model is None:
+        assert any(d.severity.value == "error" for d in loaded.diagnostics)
+        return
+    for name, target in discover_targets().items():
+        result = target().compile(loaded.model)
+        assert all(d.code != "AP000" and d.target == name for d in result.diagnostics)
+        refused = any(d.severity.value == "error" for d in result.diagnostics)
+        assert bool(result.artifacts) != refused, (name, [d.message for d in result.diagnostics])

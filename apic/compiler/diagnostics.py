@@ -6,6 +6,7 @@ with a code frame, in a terminal, an editor or a CI annotation alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -26,6 +27,14 @@ class Severity(Enum):
 
     def at_least(self, other: Severity) -> bool:
         return self.rank >= other.rank
+
+
+URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@`]+@")
+
+
+def redact_credentials(text: str) -> str:
+    """`https://user:secret@host/x` -> `https://***@host/x`."""
+    return URL_CREDENTIALS.sub(r"\1***@", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,12 @@ class Diagnostic:
     def __post_init__(self) -> None:
         if not isinstance(self.span, Span):
             raise TypeError(f"diagnostic {self.code} needs a Span, got {self.span!r}")
+        # credentials in a URL (`https://user:secret@host`) never reach a message, whichever
+        # rule or frontend quotes the URL
+        if "@" in self.message:
+            object.__setattr__(self, "message", redact_credentials(self.message))
+        if self.help and "@" in self.help:
+            object.__setattr__(self, "help", redact_credentials(self.help))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

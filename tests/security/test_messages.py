@@ -57,3 +57,19 @@ def test_control_characters_are_escaped_in_code_frames(
     assert "\x1b" not in out
     shown = 'api "\\x1b[31mx" { '
     assert f"1 | {shown}bogus = 1 }}\n  | {' ' * len(shown)}^^^^^" in out
+
+
+def test_credentials_in_urls_never_reach_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "api.gw").write_text(
+        'api "s" {\n  backend "b" { url = "http://deploy:hunter2@b.example.com" }\n'
+        '  defaults { backend = backend.b, auth = iam }\n  route GET "/x" {}\n}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    for output_format in ("json", "human", "github", "sarif"):
+        main(["lint", "api.gw", "--format", output_format])
+        out = capsys.readouterr().out
+        assert "BE001" in out and "http://***@b.example.com" in out
+        assert "hunter2" not in out, output_format

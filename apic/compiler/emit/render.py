@@ -6,7 +6,7 @@ is exactly what users see.
 
 from __future__ import annotations
 
-from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.diagnostics import URL_CREDENTIALS, Diagnostic
 from apic.compiler.source import Span
 
 
@@ -43,6 +43,9 @@ def frame(span: Span, *, secret: bool = False) -> list[str]:
     end_line, end_column = span.end_location
     last = (end_column - 1) if end_line == line else len(text)
     last = max(last, column)
+    for match in URL_CREDENTIALS.finditer(text):  # `user:secret@` in a URL: masked in place
+        start, end = match.end(1), match.end() - 1
+        text = text[:start] + "*" * (end - start) + text[end:]
     shown = [printable(c) for c in text]
     if secret:
         shown[column - 1 : last] = ["*" * len(s) for s in shown[column - 1 : last]]

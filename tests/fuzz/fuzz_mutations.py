@@ -173,7 +173,7 @@ def yaml_structure(text: str, rng: random.Random) -> str:
         if rng.random() < 0.5:
             return json.dumps(document, ensure_ascii=False, default=str)
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**6)
-    except (ValueError, OverflowError, yaml.YAMLError):
+    except (TypeError, ValueError, OverflowError, yaml.YAMLError):  # keys yaml-rs made tuples
         return flip(text, rng)
 
 

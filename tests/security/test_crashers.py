@@ -52,6 +52,10 @@ CASES = {
         HEAD + "paths: {}\nx-apic-stages:\n  s:\n    throttle: {rate: 1/s, burst: " + "9" * 5000 + "}\n",
         [("SC024", 6, 34)],
     ),
+    "cors-header-list-a-number.yaml": (  # found by the long campaign, seed 2029329
+        HEAD + "paths: {}\nx-amazon-apigateway-cors: {allowOrigins: ['*'], allowHeaders: 1.5}\n",
+        [("SC024", 4, 63)],
+    ),
     "cr-only-line-endings.yaml": (
         (
             HEAD

@@ -269,7 +269,7 @@ class OpenApiLowerer:
             config = self.mapping(holder, "x-amazon-apigateway-endpoint-configuration")
             if config is None:
                 continue
-            types = config.value.get("types") or []
+            types = self.strings(config, "types")
             disable = config.value.get("disableExecuteApiEndpoint")
             endpoint = None
             if types:
@@ -337,14 +337,16 @@ class OpenApiLowerer:
         max_age = value.get("maxAge")
         return (
             CorsPolicy(
-                allow_origins=tuple(map(str, value.get("allowOrigins") or ())),
-                allow_methods=tuple(map(str, value.get("allowMethods") or ())),
-                allow_headers=tuple(map(str, value.get("allowHeaders") or ())),
-                expose_headers=tuple(map(str, value.get("exposeHeaders") or ())),
+                allow_origins=tuple(self.strings(config, "allowOrigins")),
+                allow_methods=tuple(self.strings(config, "allowMethods")),
+                allow_headers=tuple(self.strings(config, "allowHeaders")),
+                expose_headers=tuple(self.strings(config, "exposeHeaders")),
                 allow_credentials=value.get("allowCredentials")
                 if isinstance(value.get("allowCredentials"), bool)
                 else None,
-                max_age=Duration(milliseconds=max_age * 1000) if isinstance(max_age, int) else None,
+                max_age=Duration(milliseconds=max_age * 1000)
+                if isinstance(max_age, int) and not isinstance(max_age, bool) and 0 <= max_age <= 2**31
+                else None,
                 span=config.span,
             ),
         )
@@ -457,16 +459,18 @@ class OpenApiLowerer:
             "name": name,
             "identity_source": tuple(identity),
             "span": aws.span,
-            "ttl": Duration(milliseconds=ttl * 1000) if isinstance(ttl, int) else None,
+            "ttl": Duration(milliseconds=ttl * 1000)
+            if isinstance(ttl, int) and not isinstance(ttl, bool) and 0 <= ttl <= 2**31
+            else None,
         }
         if kind in ("token", "request"):
             return Authorizer(
                 type=AuthorizerType.LAMBDA, function=function, payload=AuthorizerPayload(kind), **common
             )
         if kind == "cognito_user_pools":
-            arns = value.get("providerARNs") or []
+            arns = self.strings(aws, "providerARNs")
             issuer = None
-            if arns and isinstance(arns[0], str):
+            if arns:
                 match = re.match(r"arn:aws:cognito-idp:([^:]+):\d+:userpool/(.+)", arns[0])
                 issuer = (
                     f"https://cognito-idp.{match.group(1)}.amazonaws.com/{match.group(2)}"
@@ -475,11 +479,12 @@ class OpenApiLowerer:
                 )
             return Authorizer(type=AuthorizerType.COGNITO, issuer=issuer, **common)
         if kind == "jwt":
-            jwt = value.get("jwtConfiguration") or {}
+            jwt = self.mapping(aws, "jwtConfiguration")
+            issuer = jwt.value.get("issuer") if jwt is not None else None
             return Authorizer(
                 type=AuthorizerType.JWT,
-                issuer=jwt.get("issuer"),
-                audience=tuple(map(str, jwt.get("audience") or ())),
+                issuer=issuer if isinstance(issuer, str) else None,
+                audience=tuple(self.strings(jwt, "audience")) if jwt is not None else (),
                 **common,
             )
         self.report(
@@ -704,7 +709,12 @@ class OpenApiLowerer:
                 prefix = parts.path.rstrip("/")
                 return name, prefix or None
         if self.swagger2 and isinstance(self.root.value.get("host"), str):
-            scheme = (self.root.value.get("schemes") or ["https"])[0]
+            schemes = self.root.value.get("schemes")
+            scheme = (
+                schemes[0]
+                if isinstance(schemes, list) and schemes and schemes[0] in ("http", "https")
+                else "https"
+            )
             base = f"{scheme}://{self.root.value['host']}"
             name = self.backend(
                 ("server", base), self.root.value["host"], url=base, type=None, span=self.root.span

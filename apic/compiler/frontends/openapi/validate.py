@@ -76,8 +76,22 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
             "keyword_validators": keyword_validators,
         },
     )
-    validator = validator_class(documents.validation_value(root), base_uri=root.uri)
+    value = documents.validation_value(root)
     found: list[Diagnostic] = []
+    if version == "2.0" and not isinstance(root.value.get("swagger"), str):
+        # `swagger: 2.0` unquoted is a YAML number; API Gateway's import and most tools take
+        # it, so apic does too, with a warning, and validates the rest as "2.0"
+        found.append(
+            codes.INVALID_OPENAPI(
+                root.index.span("/swagger"),
+                f"`swagger: {root.value.get('swagger')}` is a number (YAML reads 2.0 unquoted as one); "
+                'the specification wants the string "2.0"',
+                severity=Severity.WARNING,
+                help='write swagger: "2.0"',
+            )
+        )
+        value = {**value, "swagger": "2.0"}
+    validator = validator_class(value, base_uri=root.uri)
     try:
         errors: Iterable[Any] = islice(validator.iter_errors(), MAX_ERRORS)
         for error in errors:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -18,6 +19,7 @@ from apic.compiler.frontends.openapi.documents import Document, DocumentSet
 from apic.compiler.frontends.openapi.yamlindex import escape
 
 MAX_ERRORS = 50
+MAX_SCANNED = 2_000
 
 
 def spec_version(value: Any) -> str | None:
@@ -92,10 +94,13 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
         )
         value = {**value, "swagger": "2.0"}
     validator = validator_class(value, base_uri=root.uri)
+    # all of them (up to a bound), then a stable order and cut: which 50 are shown must not
+    # depend on the order the validator happens to meet them in
+    collected: set[Diagnostic] = set()
     try:
-        errors: Iterable[Any] = islice(validator.iter_errors(), MAX_ERRORS)
+        errors: Iterable[Any] = islice(validator.iter_errors(), MAX_SCANNED)
         for error in errors:
-            found.append(_diagnostic(error, root))
+            collected.add(_diagnostic(error, root))
     except RecursionError:
         # openapi-spec-validator follows schema cycles (A allOf B allOf A) without end.
         found.append(
@@ -110,13 +115,14 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
         # openapi-spec-validator can fail on structures it has just reported as invalid (a
         # KeyError after "parameters is not an array"); only a failure with nothing reported
         # says something new.
-        if not found:
+        if not found and not collected:
             found.append(
                 codes.INVALID_OPENAPI(
                     root.source.whole(), f"validation stopped: {type(error).__name__}: {error}"
                 )
             )
-    return found
+    ordered = sorted(collected, key=lambda d: (d.span.path, d.span.start, d.span.end, d.message))
+    return [*found, *ordered[:MAX_ERRORS]]
 
 
 class _IdSet(list):  # type: ignore[type-arg]
@@ -141,14 +147,78 @@ class _IdSet(list):  # type: ignore[type-arg]
 
 
 def _with_id_sets(schema_validator: type) -> type:
-    """The library's schema keyword validator with constant-time visited checks."""
+    """The library's schema keyword validator with constant-time visited checks, and a
+    meta-schema check that says where and is the same on every run.
+
+    The library checks each Schema Object against its dialect with `check_schema`, which
+    raises the `best_match` of the errors: ties between equally relevant errors fall to an
+    iteration order that changes with PYTHONHASHSEED, and the error's path is relative to
+    the schema, so apic printed it at 1:1. Here every error is collected, the deepest one
+    (then the first by path and message) is reported, and it carries the schema's own path.
+    """
 
     def __init__(self: Any, registry: Any) -> None:
         schema_validator.__init__(self, registry)
         self.visited_schema_ids = _IdSet()
         self.meta_checked_schema_ids = _IdSet()
 
-    return type(f"Apic{schema_validator.__name__}", (schema_validator,), {"__init__": __init__})
+    def _validate_schema_meta(self: Any, schema: Any, schema_value: Any) -> Any:
+        try:
+            checker = self._get_schema_checker(schema, schema_value)
+        except ValueError:
+            return schema_validator._validate_schema_meta(self, schema, schema_value)
+        function = getattr(checker, "func", checker)
+        validator_cls = getattr(function, "__self__", None)
+        if validator_cls is None:
+            return schema_validator._validate_schema_meta(self, schema, schema_value)
+        from jsonschema.validators import validator_for
+
+        options = getattr(checker, "keywords", {}) or {}
+        meta_cls = validator_for(validator_cls.META_SCHEMA, default=validator_cls)  # as check_schema does
+        # the OpenAPI dialects' meta-schemas live in their own registry (their check_schema
+        # passes it); one registry that holds both serves either
+        meta = meta_cls(
+            schema=validator_cls.META_SCHEMA,
+            format_checker=options.get("format_checker", meta_cls.FORMAT_CHECKER),
+            registry=_meta_registry(),
+        )
+        errors = [_deepest(e) for e in meta.iter_errors(schema_value)]
+        if not errors:
+            return None
+        from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+        chosen = min(errors, key=_error_order)
+        error = OpenAPIValidationError.create_from(chosen)
+        error.apic_schema_path = tuple(map(str, schema.parts))
+        return error
+
+    return type(
+        f"Apic{schema_validator.__name__}",
+        (schema_validator,),
+        {"__init__": __init__, "_validate_schema_meta": _validate_schema_meta},
+    )
+
+
+@lru_cache(maxsize=1)
+def _meta_registry() -> Any:
+    """JSON Schema's own meta-schemas and the OpenAPI dialects', in one registry."""
+    from jsonschema_specifications import REGISTRY as JSON_SCHEMA
+    from openapi_schema_validator.validators import OPENAPI_SPECIFICATIONS
+
+    return OPENAPI_SPECIFICATIONS.combine(JSON_SCHEMA)
+
+
+def _error_order(error: Any) -> tuple[int, list[str], str]:
+    """Deepest first, then by path and message: one answer whatever the hash seed."""
+    path = [str(p) for p in error.absolute_path]
+    return -len(path), path, str(error.message)
+
+
+def _deepest(error: Any) -> Any:
+    """Down an `anyOf`/`oneOf` failure to the most specific reason."""
+    while getattr(error, "context", None):
+        error = min(error.context, key=_error_order)
+    return error
 
 
 DOCUMENTATION_KEYS = {
@@ -173,6 +243,7 @@ content there is a warning, because refusing to compile over it helps nobody."""
 
 def _diagnostic(error: Any, root: Document) -> Diagnostic:
     path = list(getattr(error, "absolute_path", None) or getattr(error, "path", None) or [])
+    path = [*getattr(error, "apic_schema_path", ()), *path]  # a Schema Object's own errors
     pointer = "".join(f"/{escape(str(p))}" for p in path)
     message = getattr(error, "message", None) or str(error)
     first_line = message.strip().splitlines()[0] if message.strip() else type(error).__name__

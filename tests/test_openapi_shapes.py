@@ -1,0 +1,47 @@
+"""OpenAPI as people write it (issue 12): validation findings are positioned, deterministic
+and warnings where they concern only schemas or documentation; numeric `swagger: 2.0`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from apic.api import load
+
+SHAPES = Path(__file__).parent / "openapi_shapes"
+
+
+def test_schema_errors_deep_inside_a_3_1_document_are_positioned_warnings() -> None:
+    loaded = load(SHAPES / "schema-errors-3.1.yaml")
+    assert loaded.model is not None
+    assert [(d.code, d.severity.value, *d.span.start_location) for d in loaded.diagnostics] == [
+        ("SC019", "warning", 15, 27),  # type: objekt, inside a response schema
+        ("SC019", "warning", 23, 14),  # type: [strin], inside components/schemas
+    ]
+
+
+def test_validation_is_the_same_under_every_hash_seed() -> None:
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "12345"):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "apic",
+                "check",
+                str(SHAPES / "schema-errors-3.1.yaml"),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        outputs.add(run.stdout)
+    (only,) = outputs
+    assert len(json.loads(only)) == 2

@@ -6,6 +6,8 @@ target, which write the same strings into different documents.
 
 from __future__ import annotations
 
+import re
+
 from apic.compiler.model import ParamSource, SourceKind
 
 SOURCE_TEXT = {
@@ -20,3 +22,22 @@ SOURCE_TEXT = {
 
 def source_text(source: ParamSource) -> str:
     return f"'{source.name}'" if source.kind is SourceKind.STATIC else SOURCE_TEXT[source.kind] + source.name
+
+
+# A Lambda integration or authorizer URI, in every partition (`aws`, `aws-cn`,
+# `aws-us-gov`) and in the Fn::Sub form SAM and CloudFormation bodies use:
+# `arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F.Arn}/invocations`.
+LAMBDA_URI = re.compile(
+    r"arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):apigateway:(?:[a-z0-9-]+|\$\{AWS::Region\}):lambda:"
+    r"path/[^/]+/functions/(?P<fn>.+?)/invocations$"
+)
+EXPRESSION = re.compile(r"\$\{([^}]*)\}")
+STAGE_VARIABLE = re.compile(r"(?:stage\.var|stageVariables)\.([A-Za-z0-9_]+)")
+
+
+def function_references(function: str) -> list[str]:
+    """The `${…}` expressions of a function ARN that CloudFormation resolves at deploy time:
+    pseudo parameters (`AWS::Region`) and references to the source stack (`MyFunction.Arn`).
+    Stage variables (`stage.var.x`, `stageVariables.x`) are API Gateway's, resolved per
+    request, and are not among them."""
+    return [e for e in EXPRESSION.findall(function) if not STAGE_VARIABLE.fullmatch(e)]

@@ -6,11 +6,23 @@ import json
 import re
 
 from apic.compiler import codes
-from apic.compiler.apigateway import source_text
+from apic.compiler.apigateway import EXPRESSION, STAGE_VARIABLE, function_references, source_text
 from apic.compiler.capabilities import vpc_link_version
 from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle, VpcLink
 from apic.compiler.model import Template as MappingTemplate
-from apic.targets.cfn.template import Json, Template, host_name, label_name, ref, short_hash, sub
+from apic.targets.cfn.template import (
+    NEVER_PLAIN,
+    Intrinsic,
+    Json,
+    Name,
+    Template,
+    escape_sub,
+    host_name,
+    label_name,
+    ref,
+    short_hash,
+    sub,
+)
 
 SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
@@ -97,9 +109,41 @@ def hosted_zone(zone: str, zone_id: str | None) -> dict[str, Json]:
 LAMBDA_URI = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/%s/invocations"
 
 
-def lambda_uri(function: str) -> Json:
+def lambda_uri(template: Template, function: str) -> Json:
     """The integration URI that invokes `function`; its stage variables stay API Gateway's."""
-    return sub(LAMBDA_URI, stage_variables_in(function))
+    return Intrinsic({"Fn::Sub": LAMBDA_URI % function_text(template, function)})
+
+
+PSEUDO_PARAMETERS = frozenset(
+    {"AWS::AccountId", "AWS::Partition", "AWS::Region", "AWS::URLSuffix", "AWS::StackName", "AWS::StackId"}
+)
+
+
+def function_text(template: Template, function: str) -> str:
+    """A function ARN as `Fn::Sub` text. Stage variables are literal (`${!stageVariables.x}`:
+    API Gateway resolves them per request); pseudo parameters stay CloudFormation's
+    (`${AWS::Region}`); a reference to the source's own stack (`${MyFunction.Arn}`, from a SAM
+    body) becomes a template parameter, since this template does not hold the function."""
+    parts = EXPRESSION.split(function)  # text, expression, text, expression, …
+    written = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            written.append(escape_sub(part))
+            continue
+        variable = STAGE_VARIABLE.fullmatch(part)
+        if variable:
+            written.append("${!stageVariables." + variable.group(1) + "}")
+        elif part in PSEUDO_PARAMETERS:
+            written.append("${" + part + "}")
+        else:
+            logical = template.allocate(f"source-ref:{part}", "Source", Name(part, NEVER_PLAIN))
+            template.parameter(
+                logical,
+                f"the value of ${{{part}}} in the source document (a resource of the stack it was "
+                "written for): pass it when deploying this template",
+            )
+            written.append("${" + logical + "}")
+    return "".join(written)
 
 
 def throttle_settings(throttle: Throttle | None, rate_key: str, burst_key: str) -> dict[str, Json]:
@@ -116,7 +160,7 @@ def throttle_settings(throttle: Throttle | None, rate_key: str, burst_key: str) 
 def grant_invoke(template: Template, api_name: str, api_id: str, function: str, owner: Node) -> None:
     """An AWS::Lambda::Permission letting this API invoke `function`, or a TG002 saying why
     apic cannot write one (a function named through a stage variable)."""
-    if "${" in function:
+    if any(STAGE_VARIABLE.fullmatch(e) for e in EXPRESSION.findall(function)):
         template.report(
             codes.TARGET_APPROXIMATION,
             owner,
@@ -137,7 +181,9 @@ def grant_invoke(template: Template, api_name: str, api_id: str, function: str, 
         "AWS::Lambda::Permission",
         {
             "Action": "lambda:InvokeFunction",
-            "FunctionName": function,
+            "FunctionName": Intrinsic({"Fn::Sub": function_text(template, function)})
+            if function_references(function)
+            else function,
             "Principal": "apigateway.amazonaws.com",
             "SourceArn": sub(
                 "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${%s}/*", api_id

@@ -206,7 +206,7 @@ class RestEmitter:
                 token = a.payload is not AuthorizerPayload.REQUEST
                 properties |= {
                     "Type": "TOKEN" if token else "REQUEST",
-                    "AuthorizerUri": common.lambda_uri(a.function),
+                    "AuthorizerUri": common.lambda_uri(self.t, a.function),
                     "IdentitySource": identity_source(a)
                     or ("method.request.header.Authorization" if token else None),
                     "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds) if a.ttl else None,
@@ -418,7 +418,7 @@ class RestEmitter:
                 return None
             if backend.credentials is None:
                 self.lambda_functions.setdefault(backend.function, backend)
-            uri = common.lambda_uri(backend.function)
+            uri = common.lambda_uri(self.t, backend.function)
             return lambda method: {
                 **base,
                 "Type": "AWS_PROXY",

@@ -138,6 +138,7 @@ def host_name(text: str) -> Name:
     return Name(text, _HOST)
 
 
+NEVER_PLAIN = re.compile(r"(?!)")  # names that always carry a hash (source references)
 _ENV = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z][A-Z0-9]*)*")
 
 

@@ -160,7 +160,7 @@ class V2Emitter:
                     continue
                 properties |= {
                     "AuthorizerType": "REQUEST",
-                    "AuthorizerUri": common.lambda_uri(a.function),
+                    "AuthorizerUri": common.lambda_uri(self.t, a.function),
                     "IdentitySource": sources or None,
                     "AuthorizerResultTtlInSeconds": common.seconds(a.ttl.seconds)
                     if a.ttl and self.http
@@ -315,7 +315,7 @@ class V2Emitter:
                 return None
             properties |= {
                 "IntegrationType": "AWS_PROXY",
-                "IntegrationUri": common.lambda_uri(backend.function),
+                "IntegrationUri": common.lambda_uri(self.t, backend.function),
                 "PayloadFormatVersion": "2.0" if self.http else None,
                 "CredentialsArn": backend.credentials,
             }

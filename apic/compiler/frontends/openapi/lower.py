@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apic.compiler import codes
+from apic.compiler.apigateway import LAMBDA_URI
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.dsl.lower import GATEWAY_RESPONSE_TYPES, METHOD_ORDER
 from apic.compiler.frontends.dsl.paths import path_problem
@@ -56,6 +57,14 @@ from apic.compiler.source import Span
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
 
+def function_label(function: str) -> str:
+    """A backend name for a function: `…:function:books` -> `books`, `${Books.Arn}` -> `Books`."""
+    reference = re.fullmatch(r"\$\{([A-Za-z0-9_]+)(?:\.Arn)?\}", function)
+    if reference:
+        return reference.group(1)
+    return function.rsplit(":", 1)[-1] if ":" in function else function
+
+
 def split_url(url: str) -> urllib.parse.SplitResult | None:
     """The parts of `url`, or None where Python refuses it (`http://]` is an invalid IPv6
     host): such a URL is reported like any other unusable one, never a crash."""
@@ -70,7 +79,6 @@ def split_url(url: str) -> urllib.parse.SplitResult | None:
 PARAM_TYPES = {t.value for t in ParamType}
 HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 AWS_URI = re.compile(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]*:(?P<service>[a-z0-9-]+):(action|path)/.+")
-LAMBDA_URI = re.compile(r"arn:aws:apigateway:[^:]*:lambda:path/[^/]+/functions/(?P<fn>.+?)/invocations$")
 REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)", re.S)
 RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)", re.S)
 SOURCES = [
@@ -452,6 +460,8 @@ class OpenApiLowerer:
         ttl = value.get("authorizerResultTtlInSeconds")
         function = None
         uri = value.get("authorizerUri")
+        if isinstance(uri, dict) and set(uri) == {"Fn::Sub"} and isinstance(uri["Fn::Sub"], str):
+            uri = uri["Fn::Sub"]
         if isinstance(uri, str):
             match = LAMBDA_URI.search(uri)
             function = match.group("fn") if match else uri
@@ -754,6 +764,8 @@ class OpenApiLowerer:
         value = integration.value
         kind = str(value.get("type", "")).lower()
         uri = value.get("uri")
+        if isinstance(uri, dict) and set(uri) == {"Fn::Sub"} and isinstance(uri["Fn::Sub"], str):
+            uri = uri["Fn::Sub"]  # a SAM or CloudFormation body: `uri: !Sub arn:${AWS::Partition}:…`
         result: dict[str, Any] = {}
         timeout = value.get("timeoutInMillis")
         if isinstance(timeout, int) and not isinstance(timeout, bool) and 0 <= timeout <= 2**53:
@@ -809,7 +821,7 @@ class OpenApiLowerer:
                 result["upstream_path"] = upstream
         elif kind == "aws_proxy" and isinstance(uri, str) and LAMBDA_URI.search(uri):
             function = LAMBDA_URI.search(uri).group("fn")  # type: ignore[union-attr]
-            label = function.rsplit(":", 1)[-1] if ":" in function else function
+            label = function_label(function)
             result["backend"] = self.backend(
                 ("lambda", function, credentials),
                 label,

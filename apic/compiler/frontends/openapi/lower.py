@@ -87,7 +87,11 @@ SOURCES = [
     (re.compile(r"method\.request\.header\.(.+)", re.S), SourceKind.HEADER),
     (re.compile(r"integration\.response\.header\.(.+)", re.S), SourceKind.INTEGRATION_HEADER),
     (re.compile(r"\$?context\.(.+)", re.S), SourceKind.CONTEXT),
-    (re.compile(r"stageVariables\.(.+)", re.S), SourceKind.STAGE_VARIABLE),
+    (re.compile(r"\$?stageVariables\.(.+)", re.S), SourceKind.STAGE_VARIABLE),
+    # HTTP APIs spell them `$request.…` (identity sources, parameter mappings)
+    (re.compile(r"\$request\.path\.(.+)", re.S), SourceKind.PATH),
+    (re.compile(r"\$request\.querystring\.(.+)", re.S), SourceKind.QUERY),
+    (re.compile(r"\$request\.header\.(.+)", re.S), SourceKind.HEADER),
 ]
 LOCATIONS = {"header": SourceKind.HEADER, "querystring": SourceKind.QUERY, "path": SourceKind.PATH}
 
@@ -150,6 +154,7 @@ class OpenApiLowerer:
         doc = self.root
         self.extensions = ApicExtensions(self.diagnostics)
         x, extra = self.extensions.document(doc)
+        self.api_kind = ApiKind(x.kind) if x is not None and x.kind else self.kind()
         self.backends.update(extra.get("backends", {}))
         self.vpc_links.update(extra.get("vpc_links", {}))
         self.read_security_schemes()
@@ -168,7 +173,7 @@ class OpenApiLowerer:
 
         api = Api(
             name=self.name,
-            kind=ApiKind(x.kind) if x is not None and x.kind else self.kind(),
+            kind=self.api_kind,
             endpoint=endpoint,
             region=x.region if x is not None else None,
             description=self.info("description"),
@@ -203,6 +208,8 @@ class OpenApiLowerer:
         value = self.root.value
         if "x-amazon-apigateway-cors" in value or "x-amazon-apigateway-importexport-version" in value:
             return ApiKind.HTTP
+        if isinstance(value.get("paths"), dict) and "$default" in value["paths"]:
+            return ApiKind.HTTP  # only HTTP APIs have a $default route
         return ApiKind.REST
 
     # -- small readers -------------------------------------------------------------------
@@ -445,10 +452,13 @@ class OpenApiLowerer:
     def aws_authorizer(self, name: str, aws: Cursor) -> Authorizer:
         value = aws.value
         kind = str(value.get("type", "")).lower()
-        sources = [s.strip() for s in str(value.get("identitySource", "")).split(",") if s.strip()]
+        written = value.get("identitySource", "")
+        texts = written if isinstance(written, list) else str(written).split(",")  # HTTP APIs: a list
+        sources = [str(s).strip() for s in texts if str(s).strip()]
         identity = []
         for text in sources:
-            source = parse_source(text.removeprefix("$"), aws.child_span("identitySource"))
+            where = aws.child_span("identitySource")
+            source = parse_source(text, where) or parse_source(text.removeprefix("$"), where)
             if source is None:
                 self.report(
                     codes.INVALID_EXTENSION,
@@ -550,6 +560,9 @@ class OpenApiLowerer:
         paths = self.root.get("paths")
         document_security = self.security(self.root.get("security"))
         for path, item in paths.items() if paths else ():
+            if path == "$default" and isinstance(item.value, dict):
+                yield from self.default_route(item, document_security, validators, default_validator)
+                continue
             if not path.startswith("/") or not isinstance(item.value, dict):
                 continue
             methods = [m for m in METHODS if m in item.value]
@@ -586,6 +599,32 @@ class OpenApiLowerer:
                     yield self.route(
                         path, method, item, operation, document_security, validators, default_validator
                     )
+
+    def default_route(
+        self,
+        item: Cursor,
+        document_security: tuple[tuple[AuthRequirement, ...], ...] | None,
+        validators: dict[str, ValidationMode],
+        default_validator: str | None,
+    ) -> Iterator[Route]:
+        """`paths: {$default: …}`: the catch-all route of an HTTP API, as API Gateway exports it."""
+        if self.api_kind is not ApiKind.HTTP:
+            self.report(
+                codes.NOT_REPRESENTED,
+                item.key_span(),
+                "`$default` is the catch-all route of an HTTP API; this document describes a REST API "
+                "(the route is left out)",
+                help="a REST API catches all with `/{proxy+}` and `x-amazon-apigateway-any-method`",
+            )
+            return
+        for method in [m for m in METHODS if m in item.value] + [
+            m for m in ("x-amazon-apigateway-any-method",) if m in item.value
+        ]:
+            operation = item.get(method)
+            if operation is not None and isinstance(operation.value, dict):
+                yield self.route(
+                    "$default", method, item, operation, document_security, validators, default_validator
+                )
 
     def route(
         self,

@@ -93,6 +93,7 @@ def validate(documents: DocumentSet, root: Document) -> list[Diagnostic]:
             )
         )
         value = {**value, "swagger": "2.0"}
+    value = _api_gateway_forms(value, root, found)
     validator = validator_class(value, base_uri=root.uri)
     # all of them (up to a bound), then a stable order and cut: which 50 are shown must not
     # depend on the order the validator happens to meet them in
@@ -197,6 +198,51 @@ def _with_id_sets(schema_validator: type) -> type:
         (schema_validator,),
         {"__init__": __init__, "_validate_schema_meta": _validate_schema_meta},
     )
+
+
+def _api_gateway_forms(value: Any, root: Document, found: list[Diagnostic]) -> Any:
+    """Forms API Gateway itself writes in its HTTP API exports and imports, which the
+    specification does not allow: a `$default` path (its catch-all route) and an `oauth2`
+    security scheme without `flows` that carries an `x-amazon-apigateway-authorizer` (a JWT
+    authorizer). apic reads both; each is a warning here, and the rest of the document is
+    validated without them."""
+    paths = value.get("paths")
+    if isinstance(paths, dict) and "$default" in paths:
+        found.append(
+            codes.INVALID_OPENAPI(
+                root.index.key_span("/paths/$default"),
+                "`$default` is not a path in OpenAPI; API Gateway's HTTP API export writes its "
+                "$default route this way, and apic reads it as that route",
+                severity=Severity.WARNING,
+            )
+        )
+        value = {**value, "paths": {k: v for k, v in paths.items() if k != "$default"}}
+    components = value.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    if isinstance(schemes, dict):
+        fixed = {}
+        for name, scheme in schemes.items():
+            if (
+                isinstance(scheme, dict)
+                and scheme.get("type") == "oauth2"
+                and "flows" not in scheme
+                and isinstance(scheme.get("x-amazon-apigateway-authorizer"), dict)
+            ):
+                found.append(
+                    codes.INVALID_OPENAPI(
+                        root.index.key_span(f"/components/securitySchemes/{escape(name)}"),
+                        f"security scheme `{name}` is `oauth2` without `flows`; API Gateway writes JWT "
+                        "authorizers this way, and apic reads its x-amazon-apigateway-authorizer",
+                        severity=Severity.WARNING,
+                    )
+                )
+                scheme = {
+                    **scheme,
+                    "flows": {"implicit": {"authorizationUrl": "https://apic.invalid", "scopes": {}}},
+                }
+            fixed[name] = scheme
+        value = {**value, "components": {**components, "securitySchemes": fixed}}
+    return value
 
 
 @lru_cache(maxsize=1)

@@ -88,3 +88,13 @@ def template_params(route: Route) -> Iterator[tuple[SourceKind, str, Span | None
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+MAX_RELATED = 10  # related locations listed with a summarising finding
+
+
+def speaks_openapi(node: Node) -> bool:
+    """Whether `node` was read from an OpenAPI document (its findings should say `security:`,
+    not `auth =`)."""
+    span = node.span
+    return span is not None and not span.path.endswith(".gw")

@@ -4,8 +4,15 @@ from collections.abc import Iterator
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
-from apic.compiler.model import ApiKind, GatewayModel, HttpMethod
-from apic.compiler.rules.common import WRITE_METHODS, is_public, own_span, route_anchor
+from apic.compiler.model import Api, ApiKind, GatewayModel, HttpMethod, Route
+from apic.compiler.rules.common import (
+    MAX_RELATED,
+    WRITE_METHODS,
+    is_public,
+    own_span,
+    route_anchor,
+    speaks_openapi,
+)
 
 
 class RouteNoAuth(Rule):
@@ -43,6 +50,12 @@ class RouteNoAuth(Rule):
 
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:
+            openapi = speaks_openapi(api)
+            candidates = [r for r in api.routes if not r.healthcheck and r.methods]
+            if openapi and candidates and all(not r.auth for r in candidates):
+                # an OpenAPI document that declares security nowhere: one finding, not one a route
+                yield self.undeclared(api, candidates)
+                continue
             for route in api.routes:
                 if route.healthcheck or not is_public(route):
                     continue
@@ -59,6 +72,24 @@ class RouteNoAuth(Rule):
                     f"{route.label} is public: no auth applies"
                     + (f", and it accepts {'/'.join(writes)}" if writes else ""),
                     related=related,
-                    help="set `auth` on the route or in `defaults`; mark probes `healthcheck = true`",
+                    help=(
+                        "declare `security` on the operation, or `security: []` where it is meant to be "
+                        "public; mark probes `x-apic-healthcheck: true`"
+                    )
+                    if openapi
+                    else "set `auth` on the route or in `defaults`; mark probes `healthcheck = true`",
                     severity=Severity.ERROR if writes else Severity.WARNING,
                 )
+
+    def undeclared(self, api: Api, routes: list[Route]) -> Diagnostic:
+        writes = [r for r in routes if any(m.value in WRITE_METHODS for m in r.methods)]
+        shown = (writes or routes)[:MAX_RELATED]
+        return self.diagnostic(
+            api.span,
+            f"no operation of `{api.name}` declares security: all {len(routes)} route(s) are public"
+            + (f", {len(writes)} of them accepting writes" if writes else ""),
+            related=[(route_anchor(r), f"{r.label} is public") for r in shown],
+            help="declare `security` at the document's root or on the operations; write `security: []` "
+            "on the ones meant to be public (and `x-apic-ignore: [route-no-auth]` if all are)",
+            severity=Severity.ERROR if writes else Severity.WARNING,
+        )

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import AuthKind, GatewayModel
-from apic.compiler.rules.common import route_anchor
+from apic.compiler.rules.common import MAX_RELATED, route_anchor, speaks_openapi
 
 
 class ApiKeyOnlyAuth(Rule):
@@ -58,5 +58,9 @@ class ApiKeyOnlyAuth(Rule):
                 yield self.diagnostic(
                     span,
                     f"{first.label}{others} on an API key alone",
-                    help="pair the key with iam or an authorizer: auth = [api_key, iam]",
+                    related=[(route_anchor(r), f"{r.label} relies on it too") for r in routes[1:MAX_RELATED]],
+                    help="pair the key with an authorizer in each operation's `security` (both in one "
+                    "requirement)"
+                    if speaks_openapi(api)
+                    else "pair the key with iam or an authorizer: auth = [api_key, iam]",
                 )

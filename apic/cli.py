@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the artifact's syntax, e.g. yaml or json for cfn (default: the target's first)",
     )
     compile_p.add_argument(
+        "--allow-left-out",
+        action="store_true",
+        help="compile even when operations cannot be represented (SC026); by default that stops "
+        "the compile, since the outputs would lack them",
+    )
+    compile_p.add_argument(
         "--option",
         action="append",
         default=[],
@@ -371,6 +377,21 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return findings, EXIT_ERROR, 1
     if any(d.code.startswith("AP") and d.severity is Severity.ERROR for d in findings):
         return findings, EXIT_ERROR, 1  # a broken configuration
+    left_out = [d for d in findings if d.code == codes.ROUTE_LEFT_OUT.code]
+    if left_out and not args.allow_left_out:
+        # an output without some of the source's operations is data loss: say so and stop
+        findings = [
+            d.with_severity(Severity.ERROR) if d.code == codes.ROUTE_LEFT_OUT.code else d for d in findings
+        ]
+        findings.append(
+            codes.ROUTE_LEFT_OUT(
+                command_line.span_of(str(files[0])),
+                f"{len(left_out)} operation(s) of {files[0]} would be missing from the output; "
+                "nothing is written",
+                help="fix them, or pass --allow-left-out to compile without them",
+                severity=Severity.ERROR,
+            )
+        )
     if any(d.severity is Severity.ERROR for d in findings):
         return findings, EXIT_FINDINGS, 1  # lint errors: nothing is written
     result = target.compile(loaded.model, args.output_format, target_options)

@@ -25,7 +25,7 @@ EXPECTED: dict[str, list[tuple[str, str, str, int, int]]] = {
     "openapi/oai/uspto.yaml": [],
     "openapi/museum-3.1.yaml": [],
     "openapi/github-2020-api.github.com.yaml": [
-        ("SC013", "warning", "github-2020-api.github.com.yaml", 2149, 3),  # /compare/{base}...{head}
+        ("SC026", "warning", "github-2020-api.github.com.yaml", 2149, 3),  # /compare/{base}...{head}
     ],
     "openapi/github-2022-api.github.com.yaml": [],
     "openapi/digitalocean/specification/DigitalOcean-public.v2.yaml": [

@@ -45,3 +45,23 @@ def test_validation_is_the_same_under_every_hash_seed() -> None:
         outputs.add(run.stdout)
     (only,) = outputs
     assert len(json.loads(only)) == 2
+
+
+def test_compile_stops_on_operations_it_would_leave_out(
+    tmp_path: Path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """Twilio-style `/{Sid}.json`: not representable, so the output would lack it. That is an
+    error for `compile` unless `--allow-left-out` says it is meant."""
+    from apic.cli import main
+
+    source = Path(__file__).parent / "errors" / "openapi-route-left-out.yaml"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "api.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["compile", "api.yaml", "-t", "cfn", "--no-lint", "-o", "out", "--format", "json"]) == 1
+    found = [(d["code"], d["severity"], d["line"]) for d in json.loads(capsys.readouterr().err)]
+    assert found == [("SC026", "error", 1), ("SC026", "error", 8)]
+    assert not (tmp_path / "out").exists()
+    assert main(["compile", "api.yaml", "-t", "cfn", "--no-lint", "-o", "out", "--allow-left-out"]) == 0
+    assert (tmp_path / "out" / "template.yaml").is_file()

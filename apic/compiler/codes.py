@@ -93,6 +93,12 @@ INVALID_EXTENSION = Code(
     "SC024", "invalid-extension", E, "an x-amazon-apigateway-* or x-apic-* value apic cannot read"
 )
 NOT_REPRESENTED = Code("SC025", "not-represented", W, "a construct the gateway model cannot carry")
+ROUTE_LEFT_OUT = Code(
+    "SC026",
+    "route-left-out",
+    W,
+    "an operation no output will have; `apic compile` stops on it unless --allow-left-out",
+)
 
 # --- TG: what a target cannot express ----------------------------------------------------
 TARGET_UNSUPPORTED = Code(

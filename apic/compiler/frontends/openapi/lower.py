@@ -570,7 +570,7 @@ class OpenApiLowerer:
                 methods.append("x-amazon-apigateway-any-method")
             if "trace" in item.value:
                 self.report(
-                    codes.NOT_REPRESENTED,
+                    codes.ROUTE_LEFT_OUT,
                     item.document.index.key_span(f"{item.pointer}/trace"),
                     f"TRACE {path}: API gateways do not route TRACE; the operation is left out",
                 )
@@ -586,7 +586,7 @@ class OpenApiLowerer:
             problem = path_problem(path)
             if problem is not None:
                 self.report(
-                    codes.INVALID_PATH,
+                    codes.ROUTE_LEFT_OUT,
                     item.key_span(),
                     problem[0] + " (the route is left out)",
                     help=problem[1],
@@ -610,7 +610,7 @@ class OpenApiLowerer:
         """`paths: {$default: …}`: the catch-all route of an HTTP API, as API Gateway exports it."""
         if self.api_kind is not ApiKind.HTTP:
             self.report(
-                codes.NOT_REPRESENTED,
+                codes.ROUTE_LEFT_OUT,
                 item.key_span(),
                 "`$default` is the catch-all route of an HTTP API; this document describes a REST API "
                 "(the route is left out)",

@@ -344,7 +344,9 @@ class V2Emitter:
                 )
                 return None
             upstream = route.upstream_path if route.upstream_path is not None else route.path
-            if not route.methods:
+            if not route.methods or route.path == "$default":
+                # a WebSocket route key is no path; the $default route sends the whole request
+                # path on by itself ("API Gateway sends the full request path to the integration")
                 upstream = ""
             # a WebSocket message has no HTTP method of its own: it is sent on with POST (a
             # concrete method every HTTP integration accepts) unless `upstream_method` says

@@ -497,6 +497,15 @@ def run_lint(
             continue  # a broken configuration: report it, lint nothing
         result = lint(file, options, plan=plans[key])
         diagnostics.extend(result.diagnostics)
+        left_out = sum(1 for d in result.diagnostics if d.code == codes.ROUTE_LEFT_OUT.code)
+        if left_out:
+            diagnostics.append(
+                codes.ROUTE_LEFT_OUT(
+                    command_line.span_of(str(file)),
+                    f"{left_out} operation(s) of {file} will be missing from every output",
+                    help="`apic compile` stops on them unless --allow-left-out",
+                )
+            )
         if result.load.model is None:
             exit_code = EXIT_ERROR
         elif result.failed and exit_code == EXIT_OK:

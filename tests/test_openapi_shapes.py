@@ -65,3 +65,12 @@ def test_compile_stops_on_operations_it_would_leave_out(
     assert not (tmp_path / "out").exists()
     assert main(["compile", "api.yaml", "-t", "cfn", "--no-lint", "-o", "out", "--allow-left-out"]) == 0
     assert (tmp_path / "out" / "template.yaml").is_file()
+
+
+def test_lint_counts_the_operations_that_will_be_missing(capsys) -> None:  # type: ignore[no-untyped-def]
+    from apic.cli import main
+
+    source = Path(__file__).parent / "errors" / "openapi-route-left-out.yaml"
+    main(["lint", str(source), "--format", "json"])
+    found = [(d["code"], d["message"]) for d in json.loads(capsys.readouterr().out) if d["code"] == "SC026"]
+    assert (f"1 operation(s) of {source} will be missing from every output") in [m for _, m in found]

@@ -153,3 +153,28 @@ def assert_compiles_or_is_refused(path: Path, options: LoadOptions | None) -> No
         assert all(d.code != "AP000" and d.target == name for d in result.diagnostics)
         refused = any(d.severity.value == "error" for d in result.diagnostics)
         assert bool(result.artifacts) != refused, (name, [d.message for d in result.diagnostics])
+
+
+@pytest.mark.parametrize("relative", sorted(EXPECTED))
+def test_corpus_lint_is_deterministic_and_errors_only_about_the_gateway(relative: str) -> None:
+    """issue 12: the same findings under any hash seed, and no error about schemas or docs."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    path = shared_path(f"corpus/{relative}")
+    outputs = []
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-m", "apic", "lint", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert "Traceback" not in run.stderr
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+    errors = {d["code"] for d in json.loads(outputs[0]) if d["severity"] == "error"}
+    assert errors <= {"AU001", "RT002"}, errors  # public writes; two variables at one REST level

@@ -10,7 +10,8 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from apic.compiler import codes
-from apic.compiler.model import GatewayModel, sampling
+from apic.compiler.model import GatewayModel
+from apic.compiler.plan import sampling
 from apic.targets.base import Artifact, CompileResult, Target
 
 

@@ -23,7 +23,8 @@ from conftest import ROOT, check_golden
 
 from apic.api import load
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.model import GatewayModel, sampling
+from apic.compiler.model import GatewayModel
+from apic.compiler.plan import sampling
 from apic.targets.cfn import CfnTarget
 from apic.targets.cfn.lint import APPEND_RULES_DIR, CUSTOM_RULES_FILE
 from apic.targets.xray import XrayTarget

@@ -8,7 +8,7 @@ from pathlib import Path
 from apic.api import load
 from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsupported_uses, vpc_link_version
 from apic.compiler.model import Api, ApiKind, HttpMethod, VpcLink
-from apic.compiler.model.caching import cache_keys, cached_methods, cached_routes
+from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
 
 
 def api_of(tmp_path: Path, body: str, kind: str = "rest") -> Api:
@@ -107,3 +107,33 @@ def test_vpc_link_versions_are_inferred_from_what_is_written() -> None:
     assert vpc_link_version(VpcLink(name="b", subnets=("subnet-1",))) == 2
     assert vpc_link_version(VpcLink(name="c", id="abc123")) is None
     assert vpc_link_version(VpcLink(name="d", id="abc123", version=2)) == 2
+
+
+def test_upstreams_and_timeouts_are_decided_once(tmp_path: Path) -> None:
+    from apic.compiler.plan.upstream import effective_timeout, upstream_path, upstream_template
+
+    api = api_of(
+        tmp_path,
+        '  backend "slow" {\n    url = "https://s.example.com"\n    timeout = 20s\n  }\n'
+        '  route GET "/a/{id}" { upstream_path = "/v2/a/{id}" }\n'
+        '  route ANY "/files/{proxy+}" {\n    backend = backend.slow\n    timeout = 3s\n  }\n'
+        '  route GET "/slow" { backend = backend.slow }',
+    )
+    by_path = {r.path: r for r in api.routes}
+    assert upstream_path(by_path["/a/{id}"]) == "/v2/a/{id}"
+    assert upstream_template(by_path["/files/{proxy+}"]) == "/files/{proxy}"
+    timeouts = {p: effective_timeout(api, r) for p, r in by_path.items()}
+    assert {p: t.seconds if t else None for p, t in timeouts.items()} == {
+        "/a/{id}": None,  # the backend `b` sets none: the platform's default
+        "/files/{proxy+}": 3.0,  # the route's own
+        "/slow": 20.0,  # the backend's
+    }
+
+
+def test_rates_per_second() -> None:
+    from apic.compiler.model import Rate
+    from apic.compiler.plan.rates import per_second
+
+    assert per_second(Rate(amount=600, per="min")) == 10
+    assert per_second(Rate(amount=1, per="min")) == 0.016667
+    assert per_second(Rate(amount=5, per="s")) == 5

@@ -92,7 +92,7 @@ class ForwardMapping(Node):
 @node
 class RouteCache(Node):
     """`keys` are what the source names; the route's path parameters are keys too unless
-    `path_keys` is false (see `model.caching`: one entry per path, not per resource)."""
+    `path_keys` is false (see `plan.caching`: one entry per path, not per resource)."""
 
     ttl: Duration | None = None
     keys: tuple[ParamSource, ...] = ()

@@ -8,8 +8,9 @@ import re
 from apic.compiler import codes
 from apic.compiler.apigateway import EXPRESSION, STAGE_VARIABLE, function_references, source_text
 from apic.compiler.capabilities import vpc_link_version
-from apic.compiler.model import Domain, LogLevel, Node, ParamSource, Rate, SourceKind, Throttle, VpcLink
+from apic.compiler.model import Domain, LogLevel, Node, ParamSource, SourceKind, Throttle, VpcLink
 from apic.compiler.model import Template as MappingTemplate
+from apic.compiler.plan.rates import per_second
 from apic.targets.cfn.template import (
     NEVER_PLAIN,
     Intrinsic,
@@ -24,7 +25,6 @@ from apic.targets.cfn.template import (
     sub,
 )
 
-SECONDS = {"s": 1, "min": 60, "hour": 3600, "day": 86400, "week": 604800, "month": 2_592_000}
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
 QUOTA_PERIODS = {"day": "DAY", "week": "WEEK", "month": "MONTH"}
 EDGE_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # CloudFront's zone, the same in every region
@@ -44,11 +44,6 @@ ACCESS_LOG_PRESETS = {
 }
 
 STAGE_VAR = re.compile(r"\$\{stage\.var\.([A-Za-z0-9_]+)\}")
-
-
-def per_second(rate: Rate) -> float:
-    value = rate.amount / SECONDS[rate.per]
-    return int(value) if float(value).is_integer() else round(value, 6)
 
 
 def stage_variables_in(text: str) -> str:

@@ -31,8 +31,9 @@ from apic.compiler.model import (
     SourceKind,
     Stage,
     ValidationMode,
-    caching,
 )
+from apic.compiler.plan import caching
+from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
     Json,
@@ -65,11 +66,6 @@ def resource_path_key(path: str) -> str:
 
 def segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
-
-
-def upstream_template(path: str) -> str:
-    """API Gateway names the greedy variable `{proxy}` in the integration URI."""
-    return path.replace("+}", "}")
 
 
 class RestEmitter:
@@ -395,7 +391,7 @@ class RestEmitter:
                 help="set `backend` on the route, its group or the api's defaults",
             )
             return None
-        timeout = route.timeout or backend.timeout
+        timeout = effective_timeout(self.api, route)
         base: dict[str, Json] = {
             "TimeoutInMillis": int(timeout.milliseconds) if timeout else None,
             "CacheKeyParameters": [common.rest_source(k) for k in caching.cache_keys(route)] or None
@@ -471,7 +467,7 @@ class RestEmitter:
                 help="give the backend a publicly trusted certificate, or import the API from OpenAPI "
                 "with tlsConfig.insecureSkipVerification",
             )
-        upstream = upstream_template(route.upstream_path if route.upstream_path is not None else route.path)
+        upstream = upstream_template(route)
         uri = common.stage_variables_in(backend.url.rstrip("/") + upstream)
         for part in segments(upstream):
             if part.startswith("{") and part.endswith("}"):
@@ -763,7 +759,7 @@ class RestEmitter:
             every["MetricsEnabled"] = stage.metrics
         if every:
             yield {"ResourcePath": "/*", "HttpMethod": "*", **every}
-        # caching per method, never `/*/*`: that would cache POSTs too (model.caching)
+        # caching per method, never `/*/*`: that would cache POSTs too (plan.caching)
         per_method: dict[tuple[str, HttpMethod], dict[str, Json]] = {}
         for cached in caching.cached_methods(self.api, stage):
             settings = per_method.setdefault((cached.route.path, cached.method), {})

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from apic.compiler import codes
 from apic.compiler.model import Api, EnvRef
-from apic.targets.cfn.common import QUOTA_PERIODS, per_second
+from apic.compiler.plan.rates import per_second
+from apic.targets.cfn.common import QUOTA_PERIODS
 from apic.targets.cfn.template import Json, Template, env_name, label_name, ref
 
 

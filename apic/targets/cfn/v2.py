@@ -25,6 +25,7 @@ from apic.compiler.model import (
     ValidationMode,
 )
 from apic.compiler.model.base import Node
+from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
     Json,
@@ -257,7 +258,8 @@ class V2Emitter:
             return result
         if authorizer is None or authorizer.name not in self.authorizer_ids:
             return None  # reported on the authorizer
-        jwt = self.t.resources[self.authorizer_ids[authorizer.name]]["Properties"]["AuthorizerType"] == "JWT"
+        # decided from the model, as authorizers() decides it: never read back from the output
+        jwt = self.http and authorizer.type in (AuthorizerType.JWT, AuthorizerType.COGNITO)
         result["AuthorizationType"] = "JWT" if jwt else "CUSTOM"
         result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
         scopes = requirement.scopes or authorizer.scopes
@@ -276,7 +278,7 @@ class V2Emitter:
                 help="set `backend` on the route, its group or the api's defaults",
             )
             return None
-        timeout = route.timeout or backend.timeout
+        timeout = effective_timeout(self.api, route)
         if timeout is not None and self.http and timeout.milliseconds > HTTP_TIMEOUT_MAX_MS:
             self.unsupported(
                 route, "timeout", f"{route.label}: HTTP API integrations time out at 30s at most"
@@ -343,7 +345,7 @@ class V2Emitter:
                     f"backend `{backend.name}` needs `url` for an HTTP integration",
                 )
                 return None
-            upstream = route.upstream_path if route.upstream_path is not None else route.path
+            upstream = upstream_template(route)
             if not route.methods or route.path == "$default":
                 # a WebSocket route key is no path; the $default route sends the whole request
                 # path on by itself ("API Gateway sends the full request path to the integration")
@@ -355,9 +357,7 @@ class V2Emitter:
             properties |= {
                 "IntegrationType": "HTTP_PROXY",
                 "IntegrationMethod": method.value,
-                "IntegrationUri": common.stage_variables_in(
-                    backend.url.rstrip("/") + upstream.replace("+}", "}")
-                ),
+                "IntegrationUri": common.stage_variables_in(backend.url.rstrip("/") + upstream),
                 "PayloadFormatVersion": "1.0" if self.http else None,
             }
             if backend.vpc_link is not None and backend.vpc_link in self.link_ids:

@@ -9,7 +9,8 @@ priority 9000 for those services; the account's own `Default` rule is left alone
 
 from __future__ import annotations
 
-from apic.compiler.model import Api, Stage, sampling
+from apic.compiler.model import Api, Stage
+from apic.compiler.plan import sampling
 from apic.targets.cfn.template import Template, label_name, short_hash
 
 RULE_NAME_MAX = 32

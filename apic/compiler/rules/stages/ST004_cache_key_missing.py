@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel, SourceKind
-from apic.compiler.model.caching import cache_keys, cached_routes
+from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.rules.common import route_anchor
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, Backend, GatewayModel
-from apic.compiler.model.sampling import healthcheck_rules, user_rules
+from apic.compiler.plan.sampling import healthcheck_rules, user_rules
 from apic.compiler.rules.common import route_anchor
 from apic.compiler.rules.tracing.common import covers, traced_stages
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel
-from apic.compiler.model.sampling import user_rules
+from apic.compiler.plan.sampling import user_rules
 from apic.compiler.rules.tracing.common import covers
 
 

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel
-from apic.compiler.model.sampling import HEALTHCHECK_PRIORITY_FIRST as FIRST
-from apic.compiler.model.sampling import HEALTHCHECK_PRIORITY_LAST as LAST
+from apic.compiler.plan.sampling import HEALTHCHECK_PRIORITY_FIRST as FIRST
+from apic.compiler.plan.sampling import HEALTHCHECK_PRIORITY_LAST as LAST
 
 
 class SamplingPriorityReserved(Rule):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from apic.compiler.model import Api, Backend, HttpMethod, Route, SamplingRule
+from apic.compiler.plan.upstream import upstream_path
 
 HEALTHCHECK_PRIORITY_FIRST = 1
 HEALTHCHECK_PRIORITY_LAST = 99
@@ -45,10 +46,6 @@ class Rule:
 def glob_path(path: str) -> str:
     """`/book/{bookId}` -> `/book/*`: X-Ray paths are globs."""
     return re.sub(r"\{[^}]+\}", "*", path)
-
-
-def upstream_path(route: Route) -> str:
-    return route.upstream_path if route.upstream_path is not None else route.path
 
 
 def healthcheck_forms(api: Api, route: Route) -> list[tuple[str, str, str]]:

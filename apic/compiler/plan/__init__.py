@@ -1,0 +1,12 @@
+"""The target-neutral plan: what every gateway must decide about a model, decided once.
+
+Targets print these decisions in their own syntax and never re-derive them (nor read another
+target's output); lint rules ask the same questions here. The plan imports only the model
+(an import-linter contract in pyproject.toml holds it to that).
+
+- `upstream`: where a route's requests go: the upstream path and its template, the
+  effective timeout;
+- `rates`: rates per second, quota periods;
+- `caching`: what is cached and by which keys;
+- `sampling`: the X-Ray sampling rules, healthchecks excluded first.
+"""

@@ -137,3 +137,19 @@ def test_rates_per_second() -> None:
     assert per_second(Rate(amount=600, per="min")) == 10
     assert per_second(Rate(amount=1, per="min")) == 0.016667
     assert per_second(Rate(amount=5, per="s")) == 5
+
+
+def test_public_paths_behind_domains_and_base_paths(tmp_path: Path) -> None:
+    from apic.compiler.plan.paths import PublicPath, public_paths
+
+    api = api_of(
+        tmp_path,
+        '  route GET "/book/list" {}\n  stage "prod" {}\n'
+        '  domain "api.example.com" {\n'
+        '    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/1"\n'
+        '    base_path "api" = stage.prod\n    base_path "" = stage.prod\n  }',
+    )
+    assert public_paths(api, api.routes[0]) == [
+        PublicPath("api.example.com", "", "prod", "/book/list"),
+        PublicPath("api.example.com", "api", "prod", "/api/book/list"),
+    ]

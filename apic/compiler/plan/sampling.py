@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from apic.compiler.model import Api, Backend, HttpMethod, Route, SamplingRule
+from apic.compiler.plan.paths import public_paths
 from apic.compiler.plan.upstream import upstream_path
 
 HEALTHCHECK_PRIORITY_FIRST = 1
@@ -50,11 +51,7 @@ def glob_path(path: str) -> str:
 
 def healthcheck_forms(api: Api, route: Route) -> list[tuple[str, str, str]]:
     """(form, host, path) for each place a healthcheck can be seen, deduplicated by path."""
-    forms: list[tuple[str, str, str]] = []
-    for domain in api.domains:
-        for mapping in domain.base_paths:
-            prefix = "/" + mapping.base_path.strip("/") if mapping.base_path.strip("/") else ""
-            forms.append(("public", domain.host, prefix + route.path))
+    forms = [("public", public.host, public.path) for public in public_paths(api, route)]
     forms.append(("resource", "*", route.path))
     forms.append(("upstream", "*", upstream_path(route)))
     seen: set[str] = set()

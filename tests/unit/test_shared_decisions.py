@@ -8,6 +8,7 @@ from pathlib import Path
 from apic.api import load
 from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsupported_uses, vpc_link_version
 from apic.compiler.model import Api, ApiKind, HttpMethod, VpcLink
+from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
 
 
@@ -153,3 +154,37 @@ def test_public_paths_behind_domains_and_base_paths(tmp_path: Path) -> None:
         PublicPath("api.example.com", "", "prod", "/book/list"),
         PublicPath("api.example.com", "api", "prod", "/api/book/list"),
     ]
+
+
+def test_auth_decision_resolves_authorizers_and_scopes_once(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  authorizer "jwt" { type = jwt, issuer = "https://id.example.com", audience = ["a"],'
+        ' scopes = ["read"] }\n'
+        '  authorizer "sig" { type = iam }\n'
+        '  route GET "/open" { auth = none }\n'
+        '  route GET "/key" { auth = api_key }\n'
+        '  route GET "/both" { auth = [api_key, authorizer.jwt] }\n'
+        '  route GET "/sig" { auth = authorizer.sig }\n'
+        '  route GET "/plain" {}',
+    )
+    routes = {r.path: r for r in api.routes}
+
+    def summary(path: str) -> list[tuple[bool, list[tuple[str, str | None, tuple[str, ...]]]]]:
+        decision = auth_decision(api, routes[path])
+        return [
+            (
+                alt.api_key,
+                [(str(c.kind), c.authorizer.name if c.authorizer else None, c.scopes) for c in alt.checks],
+            )
+            for alt in decision.alternatives
+        ]
+
+    assert summary("/open") == [(False, [])]
+    assert auth_decision(api, routes["/open"]).public
+    assert summary("/key") == [(True, [])]
+    assert not auth_decision(api, routes["/key"]).public
+    assert summary("/both") == [(True, [(str(CheckKind.AUTHORIZER), "jwt", ("read",))])]
+    assert summary("/sig") == [(False, [(str(CheckKind.IAM), None, ())])]
+    assert summary("/plain") == []
+    assert auth_decision(api, routes["/plain"]).public

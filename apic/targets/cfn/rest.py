@@ -14,7 +14,6 @@ from apic.compiler import codes
 from apic.compiler.capabilities import is_cognito, vpc_link_version
 from apic.compiler.model import (
     Api,
-    AuthKind,
     Authorizer,
     AuthorizerPayload,
     AuthorizerType,
@@ -33,6 +32,7 @@ from apic.compiler.model import (
     ValidationMode,
 )
 from apic.compiler.plan import caching
+from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
@@ -309,41 +309,39 @@ class RestEmitter:
                 help="split the route, or use one Lambda authorizer that accepts every alternative",
             )
             return None
-        requirements = [r for alt in route.auth for r in alt if r.kind is not AuthKind.NONE]
+        decision = auth_decision(self.api, route)
+        alternative = decision.alternatives[0] if decision.alternatives else None
         result: dict[str, Json] = {"AuthorizationType": "NONE"}
-        if any(r.kind is AuthKind.API_KEY for r in requirements):
+        if alternative is None:
+            return result
+        if alternative.api_key:
             result["ApiKeyRequired"] = True
-        others = [r for r in requirements if r.kind is not AuthKind.API_KEY]
-        if len(others) > 1:
+        if len(alternative.checks) > 1:
             self.t.report(
                 codes.TARGET_UNSUPPORTED,
                 route,
                 "auth",
                 f"{route.label} requires "
-                + " and ".join(str(r) for r in others)
+                + " and ".join(str(c.requirement) for c in alternative.checks)
                 + ": a REST API method has one authorization type (an API key may be added)",
             )
             return None
-        if not others:
+        if not alternative.checks:
             return result
-        requirement = others[0]
-        if requirement.kind is AuthKind.IAM:
+        check = alternative.checks[0]
+        if check.kind is CheckKind.IAM:
             result["AuthorizationType"] = "AWS_IAM"
             return result
-        authorizer = next((a for a in self.api.authorizers if a.name == requirement.authorizer), None)
+        authorizer = check.authorizer
         if authorizer is None or authorizer.name in self.unusable_authorizers:
             return None  # reported on the authorizer (or by the binder when it is unknown)
-        if authorizer.type is AuthorizerType.IAM:
-            result["AuthorizationType"] = "AWS_IAM"
-            return result
         if authorizer.name not in self.authorizer_ids:
             return None  # its own diagnostic says what is missing
         result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
         if is_cognito(authorizer):
             result["AuthorizationType"] = "COGNITO_USER_POOLS"
-            scopes = requirement.scopes or authorizer.scopes
-            if scopes:
-                result["AuthorizationScopes"] = list(scopes)
+            if check.scopes:
+                result["AuthorizationScopes"] = list(check.scopes)
         else:
             result["AuthorizationType"] = "CUSTOM"
         return result

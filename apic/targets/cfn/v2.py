@@ -25,6 +25,7 @@ from apic.compiler.model import (
     ValidationMode,
 )
 from apic.compiler.model.base import Node
+from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
@@ -237,34 +238,33 @@ class V2Emitter:
                 f"{route.label} accepts alternatives: an API Gateway route takes exactly one authorization",
             )
             return None
-        requirements = [r for alt in route.auth for r in alt if r.kind is not AuthKind.NONE]
+        decision = auth_decision(self.api, route)
+        alternative = decision.alternatives[0] if decision.alternatives else None
         result: dict[str, Json] = {"AuthorizationType": "NONE"}
-        if any(r.kind is AuthKind.API_KEY for r in requirements):
+        if alternative is None:
+            return result
+        if alternative.api_key:
             result["ApiKeyRequired"] = True  # WebSocket only: the capability table refuses HTTP
-        others = [r for r in requirements if r.kind is not AuthKind.API_KEY]
-        if len(others) > 1:
+        if len(alternative.checks) > 1:
             self.unsupported(
                 route, "auth", f"{route.label} requires several authorizations: a route takes one"
             )
             return None
-        if not others:
+        if not alternative.checks:
             return result
-        requirement = others[0]
-        authorizer = next((a for a in self.api.authorizers if a.name == requirement.authorizer), None)
-        if requirement.kind is AuthKind.IAM or (
-            authorizer is not None and authorizer.type is AuthorizerType.IAM
-        ):
+        check = alternative.checks[0]
+        if check.kind is CheckKind.IAM:
             result["AuthorizationType"] = "AWS_IAM"
             return result
+        authorizer = check.authorizer
         if authorizer is None or authorizer.name not in self.authorizer_ids:
             return None  # reported on the authorizer
         # decided from the model, as authorizers() decides it: never read back from the output
         jwt = self.http and authorizer.type in (AuthorizerType.JWT, AuthorizerType.COGNITO)
         result["AuthorizationType"] = "JWT" if jwt else "CUSTOM"
         result["AuthorizerId"] = ref(self.authorizer_ids[authorizer.name])
-        scopes = requirement.scopes or authorizer.scopes
-        if jwt and scopes:
-            result["AuthorizationScopes"] = list(scopes)
+        if jwt and check.scopes:
+            result["AuthorizationScopes"] = list(check.scopes)
         return result
 
     def integration(self, route: Route) -> str | None:

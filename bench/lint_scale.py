@@ -129,7 +129,7 @@ def main() -> None:
             def show(value: float | None) -> str:
                 return "timeout" if value is None else f"{value:.2f}s"
 
-            def ratio(peer: float | None) -> str:
+            def ratio(peer: float | None, t_oas: float | None = t_oas) -> str:
                 if peer is None or t_oas is None:
                     return (
                         "-"
@@ -139,7 +139,8 @@ def main() -> None:
                 return f"{peer / t_oas:.1f}x"
 
             print(
-                f"{size:>7} {show(t_gw):>9} {show(t_oas):>9} {show(results.get('spectral')) if peers else '-':>9} "
+                f"{size:>7} {show(t_gw):>9} {show(t_oas):>9} "
+                f"{show(results.get('spectral')) if peers else '-':>9} "
                 f"{show(results.get('redocly')) if peers else '-':>9} {ratio(results.get('spectral')):>14} "
                 f"{ratio(results.get('redocly')):>13} {1e6 * (t_gw or 0) / size:>13.0f}",
                 flush=True,

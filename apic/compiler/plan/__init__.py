@@ -4,6 +4,9 @@ Targets print these decisions in their own syntax and never re-derive them (nor 
 target's output); lint rules ask the same questions here. The plan imports only the model
 (an import-linter contract in pyproject.toml holds it to that).
 
+- `patterns`: how a router matches a route: regex with valid capture names, literal
+  prefix, and its precedence rank under the model's route table;
+- `auth`: who may call a route: alternatives of checks, authorizers and scopes resolved;
 - `paths`: where clients reach a route: its public paths behind domains and base paths;
 - `upstream`: where a route's requests go: the upstream path and its template, the
   effective timeout;

@@ -10,6 +10,7 @@ from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsup
 from apic.compiler.model import Api, ApiKind, HttpMethod, VpcLink
 from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
+from apic.compiler.plan.cors import DEFAULT_HEADERS, cors_plan
 
 
 def api_of(tmp_path: Path, body: str, kind: str = "rest") -> Api:
@@ -188,3 +189,26 @@ def test_auth_decision_resolves_authorizers_and_scopes_once(tmp_path: Path) -> N
     assert summary("/sig") == [(False, [(str(CheckKind.IAM), None, ())])]
     assert summary("/plain") == []
     assert auth_decision(api, routes["/plain"]).public
+
+
+def test_cors_preflights_fill_defaults_per_path_and_report_clashes(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        "  cors { allow_origins = [], allow_methods = [], max_age = 10min }\n"
+        '  cors "partner" { allow_origins = ["https://p.example.com"], allow_methods = [PUT] }\n'
+        '  route [GET, POST] "/docs" {}\n'
+        '  route DELETE "/docs" {}\n'
+        '  route PUT "/docs/{id}" { cors = cors.partner }\n'
+        '  route GET "/docs/{id}" {}\n'
+        '  route ANY "/any" {}\n'
+        '  route GET "/health" { cors = false }',
+    )
+    plan = cors_plan(api, api.routes)
+    assert [
+        (p.path, p.allow_origins, p.allow_methods, p.allow_headers, p.max_age_seconds)
+        for p in plan.preflights
+    ] == [
+        ("/docs", ("*",), ("DELETE", "GET", "OPTIONS", "POST"), DEFAULT_HEADERS, 600.0),
+        ("/docs/{id}", ("https://p.example.com",), ("PUT",), DEFAULT_HEADERS, None),
+    ]
+    assert [r.label for r in plan.clashes] == ["GET /docs/{id}"]

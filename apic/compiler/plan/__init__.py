@@ -6,6 +6,7 @@ target's output); lint rules ask the same questions here. The plan imports only 
 
 - `patterns`: how a router matches a route: regex with valid capture names, literal
   prefix, and its precedence rank under the model's route table;
+- `cors`: which paths answer a CORS preflight, with which policy and defaults;
 - `auth`: who may call a route: alternatives of checks, authorizers and scopes resolved;
 - `paths`: where clients reach a route: its public paths behind domains and base paths;
 - `upstream`: where a route's requests go: the upstream path and its template, the

@@ -20,7 +20,6 @@ from apic.compiler.model import (
     Backend,
     BackendType,
     Canary,
-    CorsPolicy,
     Domain,
     EndpointType,
     HttpMethod,
@@ -33,6 +32,7 @@ from apic.compiler.model import (
 )
 from apic.compiler.plan import caching
 from apic.compiler.plan.auth import CheckKind, auth_decision
+from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
@@ -528,38 +528,28 @@ class RestEmitter:
     # --- CORS ---------------------------------------------------------------------------
     def cors_preflights(self) -> None:
         """REST APIs answer CORS preflights only through an OPTIONS method: a MOCK per path."""
-        by_path: dict[str, tuple[CorsPolicy, list[Route]]] = {}
-        for route in self.routes:
-            policy = self.api.cors_policy(route)
-            if policy is None or not route.methods:
-                continue
-            if HttpMethod.OPTIONS in route.methods or HttpMethod.ANY in route.methods:
-                continue
-            current = by_path.get(route.path)
-            if current is not None and current[0] != policy:
-                self.t.report(
-                    codes.TARGET_UNSUPPORTED,
-                    route,
-                    "cors",
-                    f"{route.label} uses another CORS policy than a route on the same path: "
-                    "a REST resource answers one preflight",
-                )
-                continue
-            by_path.setdefault(route.path, (policy, []))[1].append(route)
-        for path, (policy, routes) in sorted(by_path.items()):
-            methods = sorted({m.value for r in routes for m in r.methods} | {"OPTIONS"})
+        plan = cors_plan(self.api, self.routes)
+        for route in plan.clashes:
+            self.t.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "cors",
+                f"{route.label} uses another CORS policy than a route on the same path: "
+                "a REST resource answers one preflight",
+            )
+        for preflight in plan.preflights:
+            path, policy = preflight.path, preflight.policy
             headers = {
-                "Access-Control-Allow-Origin": ",".join(policy.allow_origins) or "*",
-                "Access-Control-Allow-Methods": ",".join(policy.allow_methods or methods),
-                "Access-Control-Allow-Headers": ",".join(policy.allow_headers)
-                or "Content-Type,Authorization,X-Api-Key",
+                "Access-Control-Allow-Origin": ",".join(preflight.allow_origins),
+                "Access-Control-Allow-Methods": ",".join(preflight.allow_methods),
+                "Access-Control-Allow-Headers": ",".join(preflight.allow_headers),
             }
-            if policy.expose_headers:
-                headers["Access-Control-Expose-Headers"] = ",".join(policy.expose_headers)
-            if policy.allow_credentials:
+            if preflight.expose_headers:
+                headers["Access-Control-Expose-Headers"] = ",".join(preflight.expose_headers)
+            if preflight.allow_credentials:
                 headers["Access-Control-Allow-Credentials"] = "true"
-            if policy.max_age is not None:
-                headers["Access-Control-Max-Age"] = str(common.seconds(policy.max_age.seconds))
+            if preflight.max_age_seconds is not None:
+                headers["Access-Control-Max-Age"] = str(common.seconds(preflight.max_age_seconds))
             if len(policy.allow_origins) > 1:
                 self.t.report(
                     codes.TARGET_APPROXIMATION,

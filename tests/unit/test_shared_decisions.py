@@ -7,10 +7,11 @@ from pathlib import Path
 
 from apic.api import load
 from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsupported_uses, vpc_link_version
-from apic.compiler.model import Api, ApiKind, HttpMethod, VpcLink
+from apic.compiler.model import Api, ApiKind, HttpMethod, Rate, Throttle, VpcLink
 from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
 from apic.compiler.plan.cors import DEFAULT_HEADERS, cors_plan
+from apic.compiler.plan.rates import RateLimit, rate_limit
 
 
 def api_of(tmp_path: Path, body: str, kind: str = "rest") -> Api:
@@ -213,3 +214,11 @@ def test_cors_preflights_fill_defaults_per_path_and_report_clashes(tmp_path: Pat
     ]
     # routes come in the model's order (path, then methods): GET /docs/{id} is first on its path
     assert [r.label for r in plan.clashes] == ["PUT /docs/{id}"]
+
+
+def test_rate_limits_are_counted_per_second_with_their_burst() -> None:
+    assert rate_limit(Throttle(rate=Rate(amount=600, per="min"), burst=20)) == RateLimit(10, 20)
+    assert rate_limit(Throttle(rate=Rate(amount=1, per="hour"))) == RateLimit(0.000278, None)
+    assert rate_limit(Throttle(burst=5)) == RateLimit(None, 5)
+    assert rate_limit(Throttle()) is None
+    assert rate_limit(None) is None

@@ -8,9 +8,18 @@ import re
 from apic.compiler import codes
 from apic.compiler.apigateway import EXPRESSION, STAGE_VARIABLE, function_references, source_text
 from apic.compiler.capabilities import vpc_link_version
-from apic.compiler.model import Domain, LogLevel, Node, ParamSource, SourceKind, Throttle, VpcLink
+from apic.compiler.model import (
+    Domain,
+    LogLevel,
+    MethodThrottle,
+    Node,
+    ParamSource,
+    SourceKind,
+    Throttle,
+    VpcLink,
+)
 from apic.compiler.model import Template as MappingTemplate
-from apic.compiler.plan.rates import per_second
+from apic.compiler.plan.rates import rate_limit
 from apic.targets.cfn.template import (
     NEVER_PLAIN,
     Intrinsic,
@@ -141,14 +150,18 @@ def function_text(template: Template, function: str) -> str:
     return "".join(written)
 
 
-def throttle_settings(throttle: Throttle | None, rate_key: str, burst_key: str) -> dict[str, Json]:
-    if throttle is None:
+def throttle_settings(
+    throttle: Throttle | MethodThrottle | None, rate_key: str, burst_key: str
+) -> dict[str, Json]:
+    """A throttle as CloudFormation names it in the place it goes (stage, method, plan)."""
+    limit = rate_limit(throttle)
+    if limit is None:
         return {}
     settings: dict[str, Json] = {}
-    if throttle.rate is not None:
-        settings[rate_key] = per_second(throttle.rate)
-    if throttle.burst is not None:
-        settings[burst_key] = throttle.burst
+    if limit.per_second is not None:
+        settings[rate_key] = limit.per_second
+    if limit.burst is not None:
+        settings[burst_key] = limit.burst
     return settings
 
 

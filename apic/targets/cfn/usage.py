@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from apic.compiler import codes
 from apic.compiler.model import Api, EnvRef
-from apic.compiler.plan.rates import per_second
-from apic.targets.cfn.common import QUOTA_PERIODS
+from apic.targets.cfn.common import QUOTA_PERIODS, throttle_settings
 from apic.targets.cfn.template import Json, Template, env_name, label_name, ref
 
 
@@ -23,14 +22,7 @@ def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str
                 continue  # an unknown stage is the binder's or a lint rule's to report
             entry: dict[str, Json] = {"ApiId": ref(api_id), "Stage": ref(stages[stage_name])}
             throttles = {
-                f"{m.path}/{m.method.value}": {
-                    k: v
-                    for k, v in {
-                        "RateLimit": per_second(m.rate) if m.rate else None,
-                        "BurstLimit": m.burst,
-                    }.items()
-                    if v is not None
-                }
+                f"{m.path}/{m.method.value}": throttle_settings(m, "RateLimit", "BurstLimit")
                 for m in plan.method_throttles
             }
             if throttles:
@@ -41,14 +33,7 @@ def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str
             "ApiStages": api_stages or None,
         }
         if plan.throttle is not None:
-            properties["Throttle"] = {
-                k: v
-                for k, v in {
-                    "RateLimit": per_second(plan.throttle.rate) if plan.throttle.rate else None,
-                    "BurstLimit": plan.throttle.burst,
-                }.items()
-                if v is not None
-            }
+            properties["Throttle"] = throttle_settings(plan.throttle, "RateLimit", "BurstLimit")
         if plan.quota is not None:
             period = QUOTA_PERIODS.get(plan.quota.per)
             if period is None:

@@ -8,9 +8,8 @@ from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext, RuleOptions
 from apic.compiler.model import Api, ApiKind, GatewayModel, MethodThrottle, Throttle, UsagePlan
 from apic.compiler.model.types import format_number
+from apic.compiler.plan.rates import QUOTA_PERIODS
 from apic.compiler.source import Span
-
-QUOTA_PERIODS = ("day", "week", "month")
 
 
 class Options(RuleOptions):

@@ -12,6 +12,7 @@ from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
 from apic.compiler.plan.cors import DEFAULT_HEADERS, cors_plan
 from apic.compiler.plan.rates import RateLimit, rate_limit
+from apic.compiler.plan.upstream import Origin, upstream, url_problem
 
 
 def api_of(tmp_path: Path, body: str, kind: str = "rest") -> Api:
@@ -222,3 +223,33 @@ def test_rate_limits_are_counted_per_second_with_their_burst() -> None:
     assert rate_limit(Throttle(burst=5)) == RateLimit(None, 5)
     assert rate_limit(Throttle()) is None
     assert rate_limit(None) is None
+
+
+def test_upstream_splits_the_origin_and_settles_path_timeout_and_health_check(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  backend "svc" {\n    url = "https://svc.example.com:8443/v1/"\n    timeout = 5s\n'
+        '    k8s { service = "svc", namespace = "ns", port = 8080 }\n'
+        '    health_check { path = "/healthz", interval = 10s }\n  }\n'
+        '  route GET "/items/{id+}" { backend = backend.svc, upstream_path = "/api/items/{id+}" }\n'
+        '  route GET "/plain" { timeout = 2s }',
+    )
+    routes = {r.path: r for r in api.routes}
+    found = upstream(api, routes["/items/{id+}"])
+    assert found.origin == Origin("https", "svc.example.com", 8443, "/v1")
+    assert found.service is not None and (found.service.service, found.service.port) == ("svc", 8080)
+    assert found.path_template == "/api/items/{id}"
+    assert found.timeout is not None and found.timeout.seconds == 5
+    assert found.health_check is not None and found.health_check.path == "/healthz"
+    plain = upstream(api, routes["/plain"])
+    assert plain.origin == Origin("https", "b.example.com", 443, "")
+    assert plain.timeout is not None and plain.timeout.seconds == 2
+    assert (plain.service, plain.health_check) == (None, None)
+
+
+def test_url_problems_name_the_url() -> None:
+    assert url_problem("https://a b") == "the URL `https://a b` holds white space or control characters"
+    assert url_problem("ftp://x") == "`ftp://x` is not an absolute http(s) URL"
+    assert url_problem("https://x:port") == "`https://x:port` is not a valid URL"
+    assert url_problem("https://u:p@x") is not None and "credentials" in str(url_problem("https://u:p@x"))
+    assert url_problem("http://x") is None

@@ -9,9 +9,10 @@ target's output); lint rules ask the same questions here. The plan imports only 
 - `cors`: which paths answer a CORS preflight, with which policy and defaults;
 - `auth`: who may call a route: alternatives of checks, authorizers and scopes resolved;
 - `paths`: where clients reach a route: its public paths behind domains and base paths;
-- `upstream`: where a route's requests go: the upstream path and its template, the
-  effective timeout;
-- `rates`: rates per second, quota periods;
+- `upstream`: where a route's requests go: the backend origin (or Kubernetes service) and
+  why a URL is unusable, the upstream path and its template, the effective timeout, the
+  health check;
+- `rates`: rate limits per second with their burst, quota periods;
 - `caching`: what is cached and by which keys;
 - `sampling`: the X-Ray sampling rules, healthchecks excluded first.
 """

@@ -15,12 +15,12 @@ Sources (docs/targets.md, "Platform facts apic checks"):
 from __future__ import annotations
 
 import re
-import urllib.parse
 from collections.abc import Iterable
 
 from apic.compiler import codes
 from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Node, SourceKind
 from apic.compiler.model.routes import variable_clashes
+from apic.compiler.plan.upstream import url_problem
 from apic.targets.cfn.template import Template, is_intrinsic_key
 
 LITERAL_PART = re.compile(r"[A-Za-z0-9._:-]+")
@@ -221,25 +221,6 @@ def check_values(template: Template, api: Api) -> None:
                     f"tag `{key[:40]}`: tag keys take 1-{TAG_KEY_MAX} and values 1-{TAG_VALUE_MAX} "
                     "characters, without line breaks or control characters",
                 )
-
-
-def url_problem(url: str) -> str | None:
-    """Why a backend URL cannot go into a template, or None. Credentials in a URL would be
-    written in clear into the template (and every log that prints it): refused."""
-    if CONTROL.search(url) or any(c.isspace() for c in url):
-        return f"the URL `{url[:60]}` holds white space or control characters"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
-    except ValueError:
-        return f"`{url[:60]}` is not a valid URL"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"`{url[:60]}` is not an absolute http(s) URL"
-    if parts.username is not None or parts.password is not None:
-        return (
-            "the URL holds credentials (`user:password@`); they would be written in clear into the template"
-        )
-    return None
 
 
 def check_lambda_arn(template: Template, node: Node, function: str) -> None:

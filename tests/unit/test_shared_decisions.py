@@ -10,6 +10,7 @@ from apic.compiler.capabilities import API_GATEWAY, Feature, feature_uses, unsup
 from apic.compiler.model import Api, ApiKind, HttpMethod, Rate, Throttle, VpcLink
 from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
+from apic.compiler.plan.consumers import KeySource, KeyValue, key_plan
 from apic.compiler.plan.cors import DEFAULT_HEADERS, cors_plan
 from apic.compiler.plan.rates import RateLimit, rate_limit
 from apic.compiler.plan.upstream import Origin, upstream, url_problem
@@ -253,3 +254,22 @@ def test_url_problems_name_the_url() -> None:
     assert url_problem("https://x:port") == "`https://x:port` is not a valid URL"
     assert url_problem("https://u:p@x") is not None and "credentials" in str(url_problem("https://u:p@x"))
     assert url_problem("http://x") is None
+
+
+def test_key_plan_says_where_each_consumer_key_comes_from_and_never_invents_one(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  route GET "/k" { auth = api_key }\n'
+        '  stage "prod" {}\n'
+        '  usage_plan "p" { stages = [stage.prod] }\n'
+        '  consumer "env" { plan = usage_plan.p, api_key = env("ENV_KEY") }\n'
+        '  consumer "given" { plan = usage_plan.p, api_key = "k-0123456789abcdefghij" }\n'
+        '  consumer "none" { plan = usage_plan.p, enabled = false }',
+    )
+    keys = key_plan(api)
+    assert (keys.source, keys.header, keys.required_by_a_route) == (KeySource.HEADER, "x-api-key", True)
+    assert [(k.consumer.name, k.value, k.secret, k.env, k.enabled) for k in keys.consumers] == [
+        ("env", KeyValue.ENV, None, "ENV_KEY", True),
+        ("given", KeyValue.GIVEN, "k-0123456789abcdefghij", None, True),
+        ("none", KeyValue.NONE, None, None, False),
+    ]

@@ -12,6 +12,7 @@ target's output); lint rules ask the same questions here. The plan imports only 
 - `upstream`: where a route's requests go: the backend origin (or Kubernetes service) and
   why a URL is unusable, the upstream path and its template, the effective timeout, the
   health check;
+- `consumers`: who holds an API key, where clients send it, where its value comes from;
 - `rates`: rate limits per second with their burst, quota periods;
 - `caching`: what is cached and by which keys;
 - `sampling`: the X-Ray sampling rules, healthchecks excluded first.

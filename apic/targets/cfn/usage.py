@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from apic.compiler import codes
-from apic.compiler.model import Api, EnvRef
+from apic.compiler.model import Api
+from apic.compiler.plan.consumers import key_plan
 from apic.targets.cfn.common import QUOTA_PERIODS, throttle_settings
 from apic.targets.cfn.template import Json, Template, env_name, label_name, ref
 
@@ -47,27 +48,26 @@ def usage_plans(template: Template, api: Api, api_id: str, stages: dict[str, str
                 properties["Quota"] = {"Limit": int(plan.quota.amount), "Period": period}
         template.add(logical, "AWS::ApiGateway::UsagePlan", properties)
         plan_ids[plan.name] = logical
-    for consumer in api.consumers:
+    for consumer_key in key_plan(api).consumers:
+        consumer = consumer_key.consumer
         key = template.allocate(f"{api.name}:key:{consumer.name}", label, "Key", label_name(consumer.name))
-        value: Json = None
-        if isinstance(consumer.api_key, EnvRef):
+        value: Json = None  # none given: API Gateway generates the key
+        if consumer_key.env is not None:
             value = ref(
                 template.parameter(
-                    template.allocate(
-                        f"env:{consumer.api_key.name}", "EnvVar", env_name(consumer.api_key.name)
-                    ),
-                    f"API key of consumer {consumer.name} (from ${consumer.api_key.name})",
+                    template.allocate(f"env:{consumer_key.env}", "EnvVar", env_name(consumer_key.env)),
+                    f"API key of consumer {consumer.name} (from ${consumer_key.env})",
                     no_echo=True,
                 )
             )
-        elif isinstance(consumer.api_key, str):
-            value = consumer.api_key
+        elif consumer_key.secret is not None:
+            value = consumer_key.secret
         template.add(
             key,
             "AWS::ApiGateway::ApiKey",
             {
                 "Name": f"{api.name}-{consumer.name}",
-                "Enabled": consumer.enabled if consumer.enabled is not None else True,
+                "Enabled": consumer_key.enabled,
                 "Value": value,
             },
         )

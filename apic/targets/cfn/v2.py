@@ -14,7 +14,6 @@ from apic.compiler import codes
 from apic.compiler.model import (
     Api,
     ApiKind,
-    AuthKind,
     AuthorizerType,
     BackendType,
     HttpMethod,
@@ -26,6 +25,7 @@ from apic.compiler.model import (
 )
 from apic.compiler.model.base import Node
 from apic.compiler.plan.auth import CheckKind, auth_decision
+from apic.compiler.plan.consumers import key_plan
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.cfn import common
 from apic.targets.cfn.template import (
@@ -107,8 +107,9 @@ class V2Emitter:
         }
         if not self.http:
             properties["RouteSelectionExpression"] = api.route_selection or "$request.body.action"
-            if any(r.kind is AuthKind.API_KEY for route in api.routes for alt in route.auth for r in alt):
-                properties["ApiKeySelectionExpression"] = "$request.header.x-api-key"
+            keys = key_plan(api)
+            if keys.required_by_a_route:
+                properties["ApiKeySelectionExpression"] = f"$request.header.{keys.header}"
         policy = next((c for c in api.cors if c.name is None), None)
         if self.http and policy is not None:
             properties["CorsConfiguration"] = {

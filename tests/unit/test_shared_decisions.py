@@ -12,7 +12,8 @@ from apic.compiler.plan.auth import CheckKind, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_methods, cached_routes
 from apic.compiler.plan.consumers import KeySource, KeyValue, key_plan
 from apic.compiler.plan.cors import DEFAULT_HEADERS, cors_plan
-from apic.compiler.plan.rates import RateLimit, rate_limit
+from apic.compiler.plan.rates import Quota, RateLimit, quota, rate_limit
+from apic.compiler.plan.routes import route_plans
 from apic.compiler.plan.upstream import Origin, upstream, url_problem
 
 
@@ -273,3 +274,35 @@ def test_key_plan_says_where_each_consumer_key_comes_from_and_never_invents_one(
         ("given", KeyValue.GIVEN, "k-0123456789abcdefghij", None, True),
         ("none", KeyValue.NONE, None, None, False),
     ]
+
+
+def test_route_plans_gather_each_routes_decisions_in_model_order(tmp_path: Path) -> None:
+    api = api_of(
+        tmp_path,
+        '  cors { allow_origins = ["https://a.example.com"], allow_methods = [GET] }\n'
+        '  route GET "/items/{item-id}" { auth = api_key, throttle { rate = 120/min, burst = 4 } }\n'
+        '  route GET "/items/list" { cors = false }\n'
+        '  route ANY "/{proxy+}" {}\n'
+        '  stage "prod" { cache { size = 0.5GB, ttl = 60s } }\n'
+        '  domain "api.example.com" {\n'
+        '    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"\n'
+        '    base_path "v1" = stage.prod\n  }',
+    )
+    plans = {p.route.label: p for p in route_plans(api)}
+    assert list(plans) == [r.label for r in api.routes]
+    item, listing, proxy = plans["GET /items/{item-id}"], plans["GET /items/list"], plans["ANY /{proxy+}"]
+    assert [(p.order, p.priority) for p in (listing, item, proxy)] == [(0, 2), (1, 1), (2, 0)]
+    assert item.pattern.regex == "^/items/(?P<item_id>[^/]+)$"
+    assert [pp.path for pp in item.public_paths] == ["/v1/items/{item-id}"]
+    assert item.auth.alternatives[0].api_key and not item.auth.public
+    assert (item.cors, listing.cors) == ("", None)
+    assert (item.cached, [str(k) for k in item.cache_keys]) == (True, ["path.item-id"])
+    assert (proxy.cached, proxy.cache_keys) == (False, ())
+    assert item.rate_limit == RateLimit(2, 4)
+    assert item.upstream.path_template == "/items/{item-id}"
+
+
+def test_quotas_keep_amount_and_period() -> None:
+    assert quota(Rate(amount=10000, per="day")) == Quota(10000, "day")
+    assert Quota(5, "week").seconds == 604800
+    assert quota(None) is None

@@ -4,6 +4,7 @@ Targets print these decisions in their own syntax and never re-derive them (nor 
 target's output); lint rules ask the same questions here. The plan imports only the model
 (an import-linter contract in pyproject.toml holds it to that).
 
+- `routes`: every decision about one route gathered (`route_plans`), what a new target reads;
 - `patterns`: how a router matches a route: regex with valid capture names, literal
   prefix, and its precedence rank under the model's route table;
 - `cors`: which paths answer a CORS preflight, with which policy and defaults;
@@ -13,7 +14,7 @@ target's output); lint rules ask the same questions here. The plan imports only 
   why a URL is unusable, the upstream path and its template, the effective timeout, the
   health check;
 - `consumers`: who holds an API key, where clients send it, where its value comes from;
-- `rates`: rate limits per second with their burst, quota periods;
+- `rates`: rate limits per second with their burst, quotas with their period;
 - `caching`: what is cached and by which keys;
 - `sampling`: the X-Ray sampling rules, healthchecks excluded first.
 """

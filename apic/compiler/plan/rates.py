@@ -29,3 +29,21 @@ def rate_limit(throttle: Throttle | MethodThrottle | None) -> RateLimit | None:
     if throttle is None or (throttle.rate is None and throttle.burst is None):
         return None
     return RateLimit(per_second(throttle.rate) if throttle.rate is not None else None, throttle.burst)
+
+
+@dataclass(frozen=True)
+class Quota:
+    """`10000/day`: how many requests a consumer may make per period (a word from
+    `SECONDS`). Which periods a gateway can count is the target's to say: API Gateway counts
+    `QUOTA_PERIODS`; a target that cannot count one reports it."""
+
+    amount: int
+    period: str
+
+    @property
+    def seconds(self) -> int:
+        return SECONDS[self.period]
+
+
+def quota(rate: Rate | None) -> Quota | None:
+    return Quota(int(rate.amount), rate.per) if rate is not None else None

@@ -1,0 +1,60 @@
+"""Every decision about one route in one place: what a target reads to print a route.
+
+`route_plans` keeps the model's route order and adds the precedence (`priority`, higher
+wins; `order`, the position in which an ordered router must try the route), so a target
+needs neither the route table nor the other plan modules to print a route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apic.compiler.model import Api, ParamSource, Route
+from apic.compiler.plan.auth import AuthDecision, auth_decision
+from apic.compiler.plan.caching import cache_keys, cached_routes
+from apic.compiler.plan.paths import PublicPath, public_paths
+from apic.compiler.plan.patterns import PathPattern, by_precedence, path_pattern, priorities
+from apic.compiler.plan.rates import RateLimit, rate_limit
+from apic.compiler.plan.upstream import Upstream, upstream
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    route: Route
+    pattern: PathPattern
+    priority: int
+    order: int
+    public_paths: tuple[PublicPath, ...]
+    upstream: Upstream
+    auth: AuthDecision
+    cors: str | None  # the name of the policy the route answers with ("" for the api-wide one)
+    cached: bool  # by its own cache block or a stage cache
+    cache_keys: tuple[ParamSource, ...]  # empty when not cached
+    rate_limit: RateLimit | None
+
+
+def route_plans(api: Api) -> list[RoutePlan]:
+    """The plan of every HTTP-style route (WebSocket route keys have no path to match)."""
+    routes = [r for r in api.routes if r.path.startswith("/")]
+    priority = {id(r): p for r, p in priorities(routes)}
+    order = {id(r): i for i, r in enumerate(by_precedence(routes))}
+    cached = {id(r) for r in cached_routes(api)}
+    plans = []
+    for route in routes:
+        policy = api.cors_policy(route)
+        plans.append(
+            RoutePlan(
+                route=route,
+                pattern=path_pattern(route.path),
+                priority=priority[id(route)],
+                order=order[id(route)],
+                public_paths=tuple(public_paths(api, route)),
+                upstream=upstream(api, route),
+                auth=auth_decision(api, route),
+                cors=None if policy is None else (policy.name or ""),
+                cached=id(route) in cached,
+                cache_keys=cache_keys(route) if id(route) in cached else (),
+                rate_limit=rate_limit(route.throttle),
+            )
+        )
+    return plans

@@ -87,8 +87,9 @@ class PathPattern:
 
 
 def escape_literal(text: str) -> str:
-    """Backslash only the regex metacharacters: an escaped letter or digit means something
-    else to PCRE and is an error to Rust's regex, so `re.escape` is not used."""
+    """Backslash only the regex metacharacters, so the regex reads like the path and holds
+    only escapes PCRE, Rust's regex and Python's `re` read alike (an escaped letter or
+    digit means something else to each of them)."""
     return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in text)
 
 

@@ -34,7 +34,8 @@ class RoutePlan:
 
 
 def route_plans(api: Api) -> list[RoutePlan]:
-    """The plan of every HTTP-style route (WebSocket route keys have no path to match)."""
+    """The plan of every route with a path (WebSocket route keys and an HTTP API's `$default`
+    catch-all have no path to match; targets take them as they are)."""
     routes = [r for r in api.routes if r.path.startswith("/")]
     priority = {id(r): p for r, p in priorities(routes)}
     order = {id(r): i for i, r in enumerate(by_precedence(routes))}

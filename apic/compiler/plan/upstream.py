@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from apic.compiler.model import Api, Backend, Duration, HealthCheck, K8sService, Route
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+# characters no gateway configuration takes inside a value (URLs, tags, names)
+CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -40,7 +41,7 @@ def url_problem(url: str) -> str | None:
     """Why a backend URL cannot go into any gateway's configuration, or None. Credentials
     in a URL would be written in clear into the output (and every log that prints it):
     refused."""
-    if _CONTROL.search(url) or any(c.isspace() for c in url):
+    if CONTROL.search(url) or any(c.isspace() for c in url):
         return f"the URL `{url[:60]}` holds white space or control characters"
     try:
         parts = urllib.parse.urlsplit(url)

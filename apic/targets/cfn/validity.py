@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from apic.compiler import codes
 from apic.compiler.model import Api, ApiKind, Consumer, EnvRef, GatewayModel, Node, SourceKind
 from apic.compiler.model.routes import variable_clashes
-from apic.compiler.plan.upstream import url_problem
+from apic.compiler.plan.upstream import CONTROL, url_problem
 from apic.targets.cfn.template import Template, is_intrinsic_key
 
 LITERAL_PART = re.compile(r"[A-Za-z0-9._:-]+")
@@ -158,7 +158,6 @@ def check_stage_names(template: Template, api: Api) -> None:
 
 
 MAPPING_NAME = re.compile(r"[a-zA-Z0-9._$-]+")  # method.request.* names (API Gateway)
-CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 LAMBDA_ARN = re.compile(
     r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?"
 )

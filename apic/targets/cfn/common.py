@@ -19,6 +19,7 @@ from apic.compiler.model import (
     VpcLink,
 )
 from apic.compiler.model import Template as MappingTemplate
+from apic.compiler.plan import rates
 from apic.compiler.plan.rates import rate_limit
 from apic.targets.cfn.template import (
     NEVER_PLAIN,
@@ -35,7 +36,7 @@ from apic.targets.cfn.template import (
 )
 
 LOG_LEVELS = {LogLevel.OFF: "OFF", LogLevel.ERRORS: "ERROR", LogLevel.INFO: "INFO"}
-QUOTA_PERIODS = {"day": "DAY", "week": "WEEK", "month": "MONTH"}
+QUOTA_PERIODS = {period: period.upper() for period in rates.QUOTA_PERIODS}  # CloudFormation spells them DAY…
 EDGE_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # CloudFront's zone, the same in every region
 
 ACCESS_LOG_PRESETS = {

@@ -20,7 +20,6 @@ from enum import StrEnum
 from apic.compiler.model import (
     Api,
     ApiKind,
-    AuthKind,
     Authorizer,
     AuthorizerType,
     BackendType,
@@ -172,7 +171,7 @@ def feature_uses(api: Api) -> Iterator[FeatureUse]:
     api_wide_cors = any(policy.name is None for policy in api.cors)
     for route in api.routes:
         subject = f"route {route.label}"
-        if any(r.kind is AuthKind.API_KEY for alternative in route.auth for r in alternative):
+        if route.asks_for_api_key:
             yield FeatureUse(Feature.API_KEYS, route, "auth", subject)
         if route.cache is not None:
             yield FeatureUse(Feature.ROUTE_CACHE, route.cache, None, subject)

@@ -157,6 +157,11 @@ class Route(Node):
         methods = ",".join(self.methods)
         return f"{methods} {self.path}" if methods else self.path
 
+    @property
+    def asks_for_api_key(self) -> bool:
+        """Some alternative of the route's auth takes an API key."""
+        return any(r.kind is AuthKind.API_KEY for alternative in self.auth for r in alternative)
+
 
 @node
 class K8sService(Node):

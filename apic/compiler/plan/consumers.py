@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from apic.compiler.model import Api, AuthKind, Consumer, EnvRef
+from apic.compiler.model import Api, Consumer, EnvRef
 
 API_KEY_HEADER = "x-api-key"  # API Gateway's header; other targets use it for parity
 
@@ -58,6 +58,6 @@ def key_plan(api: Api) -> KeyPlan:
             value, secret, env = KeyValue.NONE, None, None
         enabled = consumer.enabled if consumer.enabled is not None else True
         keys.append(ConsumerKey(consumer, consumer.plan, value, secret, env, enabled))
-    required = any(r.kind is AuthKind.API_KEY for route in api.routes for alt in route.auth for r in alt)
+    required = any(route.asks_for_api_key for route in api.routes)
     source = KeySource.AUTHORIZER if api.api_key_source == "authorizer" else KeySource.HEADER
     return KeyPlan(source, API_KEY_HEADER, required, tuple(keys))

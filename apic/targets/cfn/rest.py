@@ -718,17 +718,11 @@ class RestEmitter:
         )
         active = f"{logical}CanaryActive"
         self.t.conditions[active] = fn("Not", fn("Equals", ref(live), ""))
-        settings = {
-            k: v
-            for k, v in {
-                "DeploymentId": ref(deployment),
-                "PercentTraffic": canary.percent.value if canary.percent else None,
-                "StageVariableOverrides": dict(sorted(canary.variables.items()))
-                if canary.variables
-                else None,
-                "UseStageCache": canary.use_stage_cache,
-            }.items()
-            if v is not None
+        settings = {  # unset values are pruned by Template.add
+            "DeploymentId": ref(deployment),
+            "PercentTraffic": canary.percent.value if canary.percent else None,
+            "StageVariableOverrides": dict(sorted(canary.variables.items())) if canary.variables else None,
+            "UseStageCache": canary.use_stage_cache,
         }
         properties["DeploymentId"] = fn("If", active, ref(live), ref(deployment))
         properties["CanarySetting"] = fn("If", active, settings, ref("AWS::NoValue"))

@@ -112,17 +112,13 @@ class V2Emitter:
                 properties["ApiKeySelectionExpression"] = f"$request.header.{keys.header}"
         policy = next((c for c in api.cors if c.name is None), None)
         if self.http and policy is not None:
-            properties["CorsConfiguration"] = {
-                k: v
-                for k, v in {
-                    "AllowOrigins": list(policy.allow_origins) or None,
-                    "AllowMethods": list(policy.allow_methods) or None,
-                    "AllowHeaders": list(policy.allow_headers) or None,
-                    "ExposeHeaders": list(policy.expose_headers) or None,
-                    "AllowCredentials": policy.allow_credentials,
-                    "MaxAge": common.seconds(policy.max_age.seconds) if policy.max_age else None,
-                }.items()
-                if v is not None
+            properties["CorsConfiguration"] = {  # unset values are pruned by Template.add
+                "AllowOrigins": list(policy.allow_origins) or None,
+                "AllowMethods": list(policy.allow_methods) or None,
+                "AllowHeaders": list(policy.allow_headers) or None,
+                "ExposeHeaders": list(policy.expose_headers) or None,
+                "AllowCredentials": policy.allow_credentials,
+                "MaxAge": common.seconds(policy.max_age.seconds) if policy.max_age else None,
             }
         self.t.add(self.api_id, "AWS::ApiGatewayV2::Api", properties)
 
@@ -151,9 +147,6 @@ class V2Emitter:
                     "AuthorizerType": "JWT",
                     "IdentitySource": sources or ["$request.header.Authorization"],
                     "JwtConfiguration": {"Issuer": a.issuer, "Audience": list(a.audience) or None},
-                }
-                properties["JwtConfiguration"] = {
-                    k: v for k, v in properties["JwtConfiguration"].items() if v is not None
                 }
             elif a.type is AuthorizerType.LAMBDA:
                 if a.function is None:
@@ -498,13 +491,9 @@ class V2Emitter:
                 "DomainName": domain.host,
                 "DomainNameConfigurations": [
                     {
-                        k: v
-                        for k, v in {
-                            "CertificateArn": domain.certificate,
-                            "EndpointType": "REGIONAL",
-                            "SecurityPolicy": domain.tls_policy,
-                        }.items()
-                        if v is not None
+                        "CertificateArn": domain.certificate,
+                        "EndpointType": "REGIONAL",
+                        "SecurityPolicy": domain.tls_policy,
                     }
                 ],
             }

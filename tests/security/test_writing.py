@@ -83,7 +83,7 @@ def test_an_input_is_never_overwritten(
 ) -> None:
     """An OpenAPI input named like the artifact, compiled into its own folder."""
     shutil.copy(
-        ROOT / "tests" / "targets" / "cfn" / "openapi-aws-integrations" / "openapi.yaml",
+        ROOT / "tests" / "targets" / "cases" / "openapi-aws-integrations" / "openapi.yaml",
         tmp_path / "template.yaml",
     )
     original = (tmp_path / "template.yaml").read_bytes()

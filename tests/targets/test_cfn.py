@@ -1,10 +1,11 @@
 """Target `cfn` (and `xray`): golden templates, checked by cfn-lint with apic's own rules.
 
-Each folder under tests/targets/cfn holds one input (`api.gw` or `openapi.yaml`) and what
-apic must write for it: `cfn.yaml` (the template), `xray.json` when the input samples
-traces, and `diagnostics.txt` when compiling reports anything. A first line
-`# expect: CODE line:col; ...` pins a case's diagnostics exactly; such cases write nothing
-when an error is among them. `pytest --update-goldens` rewrites the expected files.
+Each folder under tests/targets/cases holds one input (`api.gw` or `openapi.yaml`) and what
+each target must write for it; for cfn: `cfn.yaml` (the template), `xray.json` when the
+input samples traces, and `cfn.diagnostics.txt` when compiling reports anything. A first line
+`# expect: CODE line:col; ...` pins a case's cfn diagnostics exactly; such cases write
+nothing when an error is among them. (tests/targets/test_kong.py reads the same folders.)
+`pytest --update-goldens` rewrites the expected files.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from apic.targets.cfn import CfnTarget
 from apic.targets.cfn.lint import APPEND_RULES_DIR, CUSTOM_RULES_FILE
 from apic.targets.xray import XrayTarget
 
-CASES = Path(__file__).parent / "cfn"
+CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#\s*expect:\s*(.+)")
 EXAMPLES = sorted(p for p in (ROOT / "examples").rglob("*.gw") if p.parent.name not in ("common", "payments"))
 
@@ -78,7 +79,7 @@ def test_golden_case(case: Path, update_goldens: bool) -> None:
     entry = case_input(case)
     model, result, diagnostics = compile_case(entry)
     if diagnostics:
-        check_golden(case / "diagnostics.txt", diagnostic_lines(diagnostics), update_goldens)
+        check_golden(case / "cfn.diagnostics.txt", diagnostic_lines(diagnostics), update_goldens)
     header = EXPECT.match(entry.read_text(encoding="utf-8").split("\n", 1)[0])
     if header:
         expected = sorted(item.split() for item in header.group(1).split(";"))

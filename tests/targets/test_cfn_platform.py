@@ -15,7 +15,7 @@ from apic.cli import main
 from apic.compiler.diagnostics import Severity
 from apic.targets.cfn import CfnTarget
 
-CASES = Path(__file__).parent / "cfn"
+CASES = Path(__file__).parent / "cases"
 
 
 def compile_text(tmp_path: Path, text: str, **options: bool | int):  # type: ignore[no-untyped-def]

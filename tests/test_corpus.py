@@ -34,18 +34,95 @@ EXPECTED: dict[str, list[tuple[str, str, str, int, int]]] = {
 }
 KONG = "openapi-2-kong"
 KONG_EXPECTED: dict[str, list[tuple[str, str, int, int]]] = {
-    "at-123253811c/declarative-config/circular-requestBody.yaml": [("SC019", "warning", 1, 1)],
-    "at-6cb619285f/declarative-config/circular-requestBody.yaml": [("SC019", "warning", 1, 1)],
+    "at-123253811c/declarative-config/api-with-examples.yaml": [
+        ("SC025", "warning", 7, 1),
+        ("SC025", "warning", 12, 1),
+        ("SC025", "warning", 22, 5),
+        ("SC025", "warning", 24, 7),
+        ("SC025", "warning", 100, 5),
+    ],
+    "at-123253811c/declarative-config/circular-requestBody.yaml": [
+        ("SC019", "warning", 1, 1),
+        ("SC025", "warning", 13, 1),
+    ],
+    "at-123253811c/declarative-config/httpbin.yaml": [
+        ("SC025", "warning", 76, 7),
+        ("SC025", "warning", 590, 7),
+        ("SC025", "warning", 771, 7),
+    ],
+    "at-123253811c/declarative-config/no-targets-example.yaml": [
+        ("SC025", "warning", 9, 5),
+        ("SC025", "warning", 11, 7),
+        ("SC025", "warning", 22, 5),
+    ],
+    "at-123253811c/declarative-config/nullable-true.yaml": [
+        ("SC025", "warning", 2, 1),
+        ("SC025", "warning", 31, 7),
+    ],
     "at-123253811c/declarative-config/request-validator-plugin.yaml": [
+        ("SC025", "warning", 10, 1),
         ("SC019", "warning", 14, 5),
         ("SC013", "warning", 20, 3),
         ("SC019", "warning", 21, 5),
+        ("SC025", "warning", 22, 7),
         ("SC025", "warning", 37, 11),
         ("SC019", "warning", 48, 5),
     ],
+    "at-123253811c/declarative-config/security.yaml": [
+        ("SC025", "warning", 69, 7),
+        ("SC025", "warning", 78, 7),
+    ],
+    "at-123253811c/kubernetes/cloud-api.yaml": [
+        ("SC025", "warning", 26, 1),
+        ("SC025", "warning", 42, 1),
+        ("SC025", "warning", 219, 5),
+        ("SC025", "warning", 241, 5),
+    ],
+    "at-6cb619285f/declarative-config/api-with-examples.yaml": [
+        ("SC025", "warning", 7, 1),
+        ("SC025", "warning", 12, 1),
+        ("SC025", "warning", 22, 5),
+        ("SC025", "warning", 24, 7),
+        ("SC025", "warning", 100, 5),
+    ],
+    "at-6cb619285f/declarative-config/api-with-refs.yaml": [
+        ("SC025", "warning", 13, 1),
+        ("SC025", "warning", 22, 7),
+        ("SC025", "warning", 25, 7),
+    ],
+    "at-6cb619285f/declarative-config/circular-requestBody.yaml": [
+        ("SC019", "warning", 1, 1),
+        ("SC025", "warning", 13, 1),
+    ],
+    "at-6cb619285f/declarative-config/httpbin.yaml": [
+        ("SC025", "warning", 76, 7),
+        ("SC025", "warning", 590, 7),
+        ("SC025", "warning", 771, 7),
+    ],
+    "at-6cb619285f/declarative-config/no-targets-example.yaml": [
+        ("SC025", "warning", 9, 5),
+        ("SC025", "warning", 11, 7),
+        ("SC025", "warning", 22, 5),
+    ],
+    "at-6cb619285f/declarative-config/nullable-true.yaml": [
+        ("SC025", "warning", 2, 1),
+        ("SC025", "warning", 31, 7),
+    ],
     "at-6cb619285f/declarative-config/request-validator-plugin.yaml": [
+        ("SC025", "warning", 10, 1),
         ("SC013", "warning", 23, 3),
+        ("SC025", "warning", 25, 7),
         ("SC025", "warning", 43, 11),
+    ],
+    "at-6cb619285f/declarative-config/security.yaml": [
+        ("SC025", "warning", 69, 7),
+        ("SC025", "warning", 78, 7),
+    ],
+    "at-6cb619285f/kubernetes/cloud-api.yaml": [
+        ("SC025", "warning", 26, 1),
+        ("SC025", "warning", 42, 1),
+        ("SC025", "warning", 219, 5),
+        ("SC025", "warning", 241, 5),
     ],
 }
 

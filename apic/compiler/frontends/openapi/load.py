@@ -85,7 +85,9 @@ AWS_EXTENSIONS = {
 
 
 def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
-    """A misspelt `x-amazon-apigateway-*` key would be ignored by every tool: say so."""
+    """A misspelt `x-amazon-apigateway-*` key would be ignored by every tool: say so. Kong's
+    converter extensions (`x-kong-plugin-*`, `x-kong-name`, …) are another tool's input that
+    apic does not read: said too, so that no plugin a document asks for vanishes unnoticed."""
     found = []
     keys = sorted(
         (f"{pointer}/{escape(key)}", key)
@@ -99,6 +101,14 @@ def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
                     document.index.key_span(pointer),
                     f"unknown extension `{key}`",
                     help=did_you_mean(key, AWS_EXTENSIONS) or "see the API Gateway OpenAPI extensions",
+                )
+            )
+        elif key.startswith("x-kong-"):
+            found.append(
+                codes.NOT_REPRESENTED(
+                    document.index.key_span(pointer),
+                    f"`{key}` is an extension of Kong's own converter, which apic does not read",
+                    help="say it in apic's model (auth, throttles, cors, x-apic-*), which every target reads",
                 )
             )
     return found

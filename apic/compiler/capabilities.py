@@ -57,6 +57,9 @@ class Feature(StrEnum):
     VPC_LINKS_V2 = "version 2 VPC links (subnets and security groups)"
     JWT_AUTHORIZERS = "JWT authorizers for issuers other than Cognito"
     ENHANCED_TLS_POLICIES = "enhanced security policies (SecurityPolicy_*)"
+    TLS_POLICIES = "TLS security policies on custom domains"
+    MUTUAL_TLS = "mutual TLS (a truststore on a custom domain)"
+    WEBSOCKET_APIS = "WebSocket APIs (routes selected by message content)"
 
 
 REST, HTTP, WEBSOCKET = ApiKind.REST, ApiKind.HTTP, ApiKind.WEBSOCKET
@@ -110,6 +113,54 @@ API_GATEWAY = Platform(
         Feature.VPC_LINKS_V2: frozenset({REST, HTTP}),
         Feature.JWT_AUTHORIZERS: frozenset({HTTP}),
         Feature.ENHANCED_TLS_POLICIES: frozenset({REST}),
+        Feature.WEBSOCKET_APIS: frozenset({WEBSOCKET}),
+    },
+)
+
+NO_KIND: frozenset[ApiKind] = frozenset()
+
+# Kong Gateway 3.x as apic's `kong` target writes it (DB-less declarative configuration).
+# Kong proxies every request the same way whatever API Gateway kind the source names, so a
+# feature is written for every kind or for none (a WebSocket API is refused once, as a
+# whole). Not written: what has no counterpart in a declarative file (API Gateway's VTL
+# templates, integration responses, mock and AWS service integrations, canaries, edge and
+# private endpoints) and what lives in kong.conf instead (`ssl_protocols`,
+# `ssl_cipher_suite`, client certificates), so a TLS policy or truststore the source sets
+# would be lost: refused, like every security construct a target cannot say. Gateway
+# responses only restyle error bodies: the target writes none and warns (TG002) on each.
+KONG = Platform(
+    "Kong Gateway",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        Feature.MAPPING_TEMPLATES: NO_KIND,
+        Feature.INTEGRATION_RESPONSES: NO_KIND,
+        Feature.MOCK_INTEGRATIONS: NO_KIND,
+        Feature.AWS_SERVICE_INTEGRATIONS: NO_KIND,
+        Feature.CANARY: NO_KIND,
+        Feature.EDGE_ENDPOINTS: NO_KIND,
+        Feature.PRIVATE_ENDPOINTS: NO_KIND,
+        Feature.TLS_POLICIES: NO_KIND,
+        Feature.ENHANCED_TLS_POLICIES: NO_KIND,
+        Feature.MUTUAL_TLS: NO_KIND,
+        Feature.WEBSOCKET_APIS: NO_KIND,
+    },
+    {
+        Feature.TLS_POLICIES: "Kong sets TLS versions and ciphers in kong.conf (`ssl_protocols`, "
+        "`ssl_cipher_suite`), not in the declarative configuration",
+        Feature.ENHANCED_TLS_POLICIES: "Kong sets TLS versions and ciphers in kong.conf, not in the "
+        "declarative configuration",
+        Feature.MUTUAL_TLS: "Kong checks client certificates with the mtls-auth plugin of Kong Enterprise, "
+        "which needs CA certificates apic does not have",
+        Feature.WEBSOCKET_APIS: "Kong routes WebSocket connections by path, not by message content "
+        "(`route_selection`)",
+        Feature.CANARY: "Kong Gateway (open source) has no canary releases",
+        Feature.MOCK_INTEGRATIONS: "Kong has no mock integrations",
+        Feature.AWS_SERVICE_INTEGRATIONS: "Kong calls no AWS service APIs on a route's behalf",
+        Feature.MAPPING_TEMPLATES: "Kong has no VTL mapping templates",
+        Feature.INTEGRATION_RESPONSES: "Kong has no integration responses",
+        Feature.EDGE_ENDPOINTS: "Kong has no edge-optimized (CloudFront) endpoints",
+        Feature.PRIVATE_ENDPOINTS: "Kong has no private (VPC endpoint only) APIs; restrict Kong's listener "
+        "instead",
     },
 )
 
@@ -144,6 +195,8 @@ def is_cognito(authorizer: Authorizer) -> bool:
 
 def feature_uses(api: Api) -> Iterator[FeatureUse]:
     """Every place `api` asks for a feature, in declaration-independent model order."""
+    if api.kind is ApiKind.WEBSOCKET:
+        yield FeatureUse(Feature.WEBSOCKET_APIS, api, "kind", f"api `{api.name}`")
     if api.endpoint is EndpointType.EDGE:
         yield FeatureUse(Feature.EDGE_ENDPOINTS, api, "endpoint", f"api `{api.name}`")
     if api.endpoint is EndpointType.PRIVATE:
@@ -204,6 +257,10 @@ def feature_uses(api: Api) -> Iterator[FeatureUse]:
             yield FeatureUse(Feature.PRIVATE_ENDPOINTS, domain, "endpoint", f"domain `{domain.host}`")
         if domain.tls_policy and domain.tls_policy.startswith("SecurityPolicy_"):
             yield FeatureUse(Feature.ENHANCED_TLS_POLICIES, domain, "tls_policy", f"domain `{domain.host}`")
+        elif domain.tls_policy:
+            yield FeatureUse(Feature.TLS_POLICIES, domain, "tls_policy", f"domain `{domain.host}`")
+        if domain.mtls_truststore:
+            yield FeatureUse(Feature.MUTUAL_TLS, domain, "mtls_truststore", f"domain `{domain.host}`")
 
 
 def unsupported_uses(api: Api, platform: Platform) -> Iterator[FeatureUse]:

@@ -78,3 +78,16 @@ def cached_methods(api: Api, stage: Stage) -> list[CachedMethod]:
         elif stage_caches_get_routes(api, stage) and HttpMethod.GET in route.methods:
             found.append(CachedMethod(route, HttpMethod.GET, stage_ttl, stage_encrypted))
     return found
+
+
+DEFAULT_TTL_SECONDS = 300  # API Gateway's default: "the default TTL value for API caching is 300 seconds"
+
+
+def cached_in(api: Api, route: Route, stage: Stage | None) -> list[CachedMethod]:
+    """The methods of `route` that `stage` caches; without a stage, those its own cache block
+    caches (a target that serves one deployment and is told no stage)."""
+    if stage is not None:
+        return [c for c in cached_methods(api, stage) if c.route is route]
+    if route.cache is None:
+        return []
+    return [CachedMethod(route, method, route.cache.ttl, route.cache.encrypted) for method in route.methods]

@@ -51,7 +51,12 @@ class RouteNoAuth(Rule):
     def check(self, model: GatewayModel, ctx: RuleContext) -> Iterator[Diagnostic]:
         for api in model.apis:
             openapi = speaks_openapi(api)
-            candidates = [r for r in api.routes if not r.healthcheck and r.methods]
+            # preflight-only OPTIONS routes are left alone here as below
+            candidates = [
+                r
+                for r in api.routes
+                if not r.healthcheck and r.methods and not set(r.methods) <= {HttpMethod.OPTIONS}
+            ]
             if openapi and candidates and all(not r.auth for r in candidates):
                 # an OpenAPI document that declares security nowhere: one finding, not one a route
                 yield self.undeclared(api, candidates)

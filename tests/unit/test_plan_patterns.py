@@ -12,6 +12,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from route_strategies import REQUEST_PATH, route, route_sets
 
 from apic.compiler.model import Api, HttpMethod, Route
 from apic.compiler.model.routes import RouteTable
@@ -60,10 +61,6 @@ def test_escape_leaves_letters_digits_and_dashes_alone() -> None:
     assert escape_literal(".*") == r"\.\*"
 
 
-def route(method: str, path: str) -> Route:
-    return Route(methods=(HttpMethod(method),), path=path)
-
-
 def test_rank_orders_literal_param_greedy_then_explicit_method() -> None:
     routes = [
         route("ANY", "/{proxy+}"),
@@ -87,32 +84,6 @@ def test_rank_orders_literal_param_greedy_then_explicit_method() -> None:
         ("GET /{x}/list", 1),
     ]
     assert rank(routes[2]) == ((0, 0), 1)
-
-
-# Paths from a colliding alphabet: variables are named by position so that no two routes
-# clash on a variable name (the model refuses that), and a greedy variable comes last.
-SEGMENT = st.sampled_from(["a", "b", "a.b", "{v}"])
-METHOD = st.sampled_from(["GET", "POST", "ANY"])
-
-
-@st.composite
-def paths(draw: st.DrawFn) -> str:
-    parts = draw(st.lists(SEGMENT, max_size=3))
-    named = [f"{{v{i}}}" if p == "{v}" else p for i, p in enumerate(parts)]
-    if draw(st.booleans()) and len(named) < 3:
-        named.append("{rest+}")
-    return "/" + "/".join(named)
-
-
-@st.composite
-def route_sets(draw: st.DrawFn) -> list[Route]:
-    shapes = draw(st.lists(st.tuples(METHOD, paths()), max_size=8, unique=True))
-    return [route(m, p) for m, p in shapes]
-
-
-REQUEST_PATH = st.lists(st.sampled_from(["a", "b", "a.b", "axb", "c"]), max_size=4).map(
-    lambda parts: "/" + "/".join(parts)
-)
 
 
 @settings(max_examples=300, deadline=None)

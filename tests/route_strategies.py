@@ -1,0 +1,36 @@
+"""Route tables drawn from a small, colliding alphabet, for the properties that hold a router
+(the plan's rank order, Kong's priorities) to the model's route table."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from apic.compiler.model import HttpMethod, Route
+
+
+def route(method: str, path: str) -> Route:
+    return Route(methods=(HttpMethod(method),), path=path)
+
+
+SEGMENT = st.sampled_from(["a", "b", "a.b", "{v}"])
+METHOD = st.sampled_from(["GET", "POST", "ANY"])
+
+
+@st.composite
+def paths(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(SEGMENT, max_size=3))
+    named = [f"{{v{i}}}" if p == "{v}" else p for i, p in enumerate(parts)]
+    if draw(st.booleans()) and len(named) < 3:
+        named.append("{rest+}")
+    return "/" + "/".join(named)
+
+
+@st.composite
+def route_sets(draw: st.DrawFn) -> list[Route]:
+    shapes = draw(st.lists(st.tuples(METHOD, paths()), max_size=8, unique=True))
+    return [route(m, p) for m, p in shapes]
+
+
+REQUEST_PATH = st.lists(st.sampled_from(["a", "b", "a.b", "axb", "c"]), max_size=4).map(
+    lambda parts: "/" + "/".join(parts)
+)

@@ -6,7 +6,7 @@ diagnostic on the construct's span (never by dropping it silently).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from pathlib import PurePosixPath
@@ -15,7 +15,8 @@ from typing import ClassVar
 from apic.compiler import codes
 from apic.compiler.capabilities import Platform, explain, unsupported_uses
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.model import GatewayModel
+from apic.compiler.model import GatewayModel, Node
+from apic.compiler.source import Span
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,34 @@ class TargetOption:
         if not text.isdigit() or int(text) < 1:
             raise ValueError("a whole number above 0")
         return int(text)
+
+
+class Reporter:
+    """What a target's builders report on: findings on constructs, each on the field's span
+    when one is named, else the node's; related places the model does not know are left
+    out. A target that must say each place once overrides `record`."""
+
+    diagnostics: list[Diagnostic]
+
+    def report(
+        self,
+        code: codes.Code,
+        node: Node,
+        field_name: str | None,
+        message: str,
+        *,
+        help: str | None = None,
+        severity: Severity | None = None,
+        related: Iterable[tuple[Span | None, str]] = (),
+    ) -> None:
+        span: Span | None = node.span_of(field_name) if field_name else node.span
+        if span is None:
+            raise ValueError(f"no source position for {type(node).__name__}.{field_name}")
+        known = [(s, m) for s, m in related if s is not None]
+        self.record(code(span, message, help=help, severity=severity, related=known))
+
+    def record(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
 
 
 @dataclass(frozen=True)

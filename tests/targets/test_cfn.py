@@ -265,11 +265,15 @@ def test_apic_cfn_lint_rules_catch_what_cfn_lint_misses(rule: str) -> None:
     assert all(f.startswith(rule) or rule in f for f in findings), findings
 
 
-def test_output_is_the_same_bytes_whatever_the_hash_seed() -> None:
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("examples/payments.gw", "cfn"), ("tests/targets/cases/kong-bookstore/api.gw", "kong")],
+)
+def test_output_is_the_same_bytes_whatever_the_hash_seed(source: str, target: str) -> None:
     outputs = set()
     for seed in ("0", "1", "12345"):
         completed = subprocess.run(
-            [sys.executable, "-m", "apic", "compile", "examples/payments.gw", "--target", "cfn"],
+            [sys.executable, "-m", "apic", "compile", source, "--target", target],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -27,10 +27,8 @@ from typing import Any
 
 import yaml
 
-from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.model import Node
-from apic.compiler.source import Span
+from apic.targets.base import Reporter
 
 Json = Any
 
@@ -169,7 +167,7 @@ def short_hash(*parts: object, length: int = 8) -> str:
 
 
 @dataclass
-class Template:
+class Template(Reporter):
     """Resources keyed by logical id; `allocate` keeps ids unique and stable."""
 
     description: str
@@ -253,23 +251,6 @@ class Template:
 
     def output(self, name: str, description: str, value: Json) -> None:
         self.outputs[name] = {"Description": description, "Value": value}
-
-    def report(
-        self,
-        code: codes.Code,
-        node: Node,
-        field_name: str | None,
-        message: str,
-        *,
-        help: str | None = None,
-        severity: Severity | None = None,
-        related: Iterable[tuple[Span | None, str]] = (),
-    ) -> None:
-        span: Span | None = node.span_of(field_name) if field_name else node.span
-        if span is None:
-            raise ValueError(f"no source position for {type(node).__name__}.{field_name}")
-        known = [(s, m) for s, m in related if s is not None]
-        self.diagnostics.append(code(span, message, help=help, severity=severity, related=known))
 
     def document(self) -> dict[str, Json]:
         doc: dict[str, Json] = {

@@ -313,7 +313,11 @@ class ApiBuilder:
                 "function" if backend.function else None,
                 f"backend `{backend.name}`: Kong's aws-lambda plugin needs the function's name or ARN"
                 + (f", not `{function}`" if function else "")
-                + (" (Kong resolves no CloudFormation reference or stage variable)" if "${" in function else ""),
+                + (
+                    " (Kong resolves no CloudFormation reference or stage variable)"
+                    if "${" in function
+                    else ""
+                ),
             )
             return None
         if region is None:

@@ -9,16 +9,14 @@ the file is the same bytes whatever order the model was declared or the builders
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.model import Node
 from apic.compiler.source import Span
+from apic.targets.base import Reporter
 from apic.targets.kong.names import Names, entity_id
 
 FORMAT_VERSION = "3.0"
@@ -26,7 +24,7 @@ Json = Any
 
 
 @dataclass
-class KongConfig:
+class KongConfig(Reporter):
     names: Names = field(default_factory=Names)
     services: dict[str, dict[str, Json]] = field(default_factory=dict)
     routes: list[dict[str, Json]] = field(default_factory=list)  # routes without a service
@@ -36,24 +34,11 @@ class KongConfig:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _reported: set[tuple[str, Span]] = field(default_factory=set)
 
-    def report(
-        self,
-        code: codes.Code,
-        node: Node,
-        field_name: str | None,
-        message: str,
-        *,
-        help: str | None = None,
-        related: Iterable[tuple[Span | None, str]] = (),
-    ) -> None:
-        span = node.span_of(field_name) if field_name else node.span
-        if span is None:
-            raise ValueError(f"no source position for {type(node).__name__}.{field_name}")
-        if (code.code, span) in self._reported:
-            return  # routes that inherit one setting share its span: said once, there
-        self._reported.add((code.code, span))
-        known = [(s, m) for s, m in related if s is not None]
-        self.diagnostics.append(code(span, message, help=help, related=known))
+    def record(self, diagnostic: Diagnostic) -> None:
+        key = (diagnostic.code, diagnostic.span)
+        if key not in self._reported:  # routes that inherit one setting share its span: said once, there
+            self._reported.add(key)
+            self.diagnostics.append(diagnostic)
 
     @property
     def failed(self) -> bool:

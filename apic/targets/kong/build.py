@@ -12,7 +12,7 @@ from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.kong.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
 from apic.targets.kong.config import Json, KongConfig
-from apic.targets.kong.limits import add_rate, rate_limiting, warn_burst
+from apic.targets.kong.limits import WINDOWS, add_rate, rate_limiting, warn_burst
 from apic.targets.kong.names import entity_id, host_label, slug
 from apic.targets.kong.services import (
     Destination,
@@ -407,6 +407,15 @@ class ApiBuilder:
             warn_burst(self.config, plan.throttle.burst, plan.throttle, f"{what} throttle")
         if plan.quota is not None:
             add_rate(self.config, limits, plan.quota, plan, "quota", f"{what} quota")
+            if plan.quota.per in WINDOWS:
+                self.config.report(
+                    codes.TARGET_APPROXIMATION,
+                    plan,
+                    "quota",
+                    f"{what} quota `{plan.quota}`: DB-less Kong counts rate limits on each node "
+                    "(`policy: local`), so a cluster of n nodes lets a consumer make n times as many calls",
+                    help="point the plugin at Redis (`policy: redis`) for one count across nodes",
+                )
         for throttle in plan.method_throttles:
             self.config.report(
                 codes.TARGET_APPROXIMATION,
@@ -441,6 +450,16 @@ class ApiBuilder:
                     f"{plan.route.label}: request validation is not written (Kong's request-validator "
                     "plugin needs the schemas, which the model does not carry)",
                 )
+        caches = [(p.route.cache, f"{p.route.label}") for p in self.plans if p.route.cache is not None]
+        caches += [(s.cache, f"stage `{s.name}`") for s in api.stages if s.cache is not None]
+        for cache, what in caches:
+            config.report(
+                codes.TARGET_APPROXIMATION,
+                cache,
+                None,
+                f"{what}: Kong's proxy-cache keeps only responses it is told the content type of "
+                "(by default application/json and text/plain); API Gateway caches any",
+            )
         for stage in api.stages:
             if stage.throttle is not None:
                 warn_burst(config, stage.throttle.burst, stage.throttle, f"stage `{stage.name}` throttle")

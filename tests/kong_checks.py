@@ -250,17 +250,20 @@ def request_table(model: GatewayModel, doc: dict) -> tuple[str, list[str]]:
             continue
         table = RouteTable.build(api)
         plans = route_plans(api)
+        # an HTTP API's `$default` takes what no route matches (the table answers None)
+        catch_all = next((p.route for p in plans if p.pattern.catch_all), None)
         seen = set()
         for plan in plans:
             methods = [m.value for m in plan.route.methods if m is not HttpMethod.ANY] or ["GET", "DELETE"]
+            paths = ["/unmatched/x"] if plan.pattern.catch_all else concrete_paths(api, plan.route.path)
             for exposure in exposures(api, plan):
                 host = exposure.hosts[0] if exposure.hosts else "any.example"
                 prefix = "/" + exposure.base_path if exposure.base_path else ""
-                for method, path in itertools.product(methods, concrete_paths(api, plan.route.path)):
+                for method, path in itertools.product(methods, paths):
                     if (method, host, prefix + path) in seen:
                         continue
                     seen.add((method, host, prefix + path))
-                    expected = table.match(method, path)
+                    expected = table.match(method, path) or catch_all
                     want = (
                         None
                         if expected is None

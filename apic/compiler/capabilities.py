@@ -114,6 +114,9 @@ API_GATEWAY = Platform(
         Feature.JWT_AUTHORIZERS: frozenset({HTTP}),
         Feature.ENHANCED_TLS_POLICIES: frozenset({REST}),
         Feature.WEBSOCKET_APIS: frozenset({WEBSOCKET}),
+        # what a domain's kind allows (edge, regional) is checked on the domain, not here
+        Feature.TLS_POLICIES: frozenset(ApiKind),
+        Feature.MUTUAL_TLS: frozenset(ApiKind),
     },
 )
 

@@ -104,3 +104,23 @@ def test_first_match_by_rank_is_the_route_the_table_picks(
             None,
         )
         assert found is expected, (method, path, [r.label for r, _ in ordered])
+
+
+def test_an_http_apis_catch_all_takes_any_path_and_comes_last() -> None:
+    from apic.compiler.model import ApiKind
+    from apic.compiler.plan.routes import route_plans
+
+    assert path_pattern("$default").regex == "^/(?P<path>.*)$"
+    assert path_pattern("$default").catch_all
+    api = Api(
+        name="a",
+        kind=ApiKind.HTTP,
+        routes=(route("ANY", "$default"), route("GET", "/{x}"), route("GET", "/a")),
+    )
+    assert [(p.route.path, p.priority, p.order) for p in route_plans(api)] == [
+        ("/{x}", 0, 1),
+        ("/a", 1, 0),
+        ("$default", -1, 2),
+    ]
+    websocket = Api(name="w", kind=ApiKind.WEBSOCKET, routes=(route("GET", "$default"),))
+    assert route_plans(websocket) == []

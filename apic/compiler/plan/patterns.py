@@ -41,11 +41,19 @@ class SegmentRank(IntEnum):
 _SEGMENT_RANK = {"literal": SegmentRank.LITERAL, "param": SegmentRank.PARAM, "greedy": SegmentRank.GREEDY}
 
 
+CATCH_ALL = "$default"  # an HTTP API's catch-all route: whatever no other route matches
+CATCH_ALL_CAPTURE = "path"
+
+
 @dataclass(frozen=True)
 class PathPattern:
+    """`catch_all`: the pattern of an HTTP API's `$default` route, which takes any path (its
+    capture `path` is the request path after the first `/`); routers try it last."""
+
     path: str
     segments: tuple[Segment, ...]
     captures: tuple[tuple[str, str], ...]  # (path variable, capture name), in path order
+    catch_all: bool = False
 
     @property
     def literal(self) -> bool:
@@ -74,6 +82,8 @@ class PathPattern:
         """An anchored regex over the request path: `{x}` takes one non-empty segment,
         `{x+}` one or more (the rest of the path, never just one segment). Literals are
         escaped for PCRE and Rust's regex alike; names use `(?P<…>)`, which both accept."""
+        if self.catch_all:
+            return f"^/(?P<{CATCH_ALL_CAPTURE}>.*)$"
         names = iter(name for _, name in self.captures)  # by position: a name may repeat
         text = ""
         for segment in self.segments:
@@ -109,6 +119,8 @@ def capture_name(variable: str, taken: set[str]) -> str:
 
 
 def path_pattern(path: str) -> PathPattern:
+    if path == CATCH_ALL:
+        return PathPattern(path, (), ((CATCH_ALL_CAPTURE, CATCH_ALL_CAPTURE),), catch_all=True)
     parsed = segments(path)
     taken: set[str] = set()
     captures = tuple((s.text, capture_name(s.text, taken)) for s in parsed if s.kind in ("param", "greedy"))

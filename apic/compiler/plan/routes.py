@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apic.compiler.model import Api, ParamSource, Route
+from apic.compiler.model import Api, ApiKind, ParamSource, Route
 from apic.compiler.plan.auth import AuthDecision, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.paths import PublicPath, public_paths
-from apic.compiler.plan.patterns import PathPattern, by_precedence, path_pattern, priorities
+from apic.compiler.plan.patterns import CATCH_ALL, PathPattern, by_precedence, path_pattern, priorities
 from apic.compiler.plan.rates import RateLimit, rate_limit
 from apic.compiler.plan.upstream import Upstream, upstream
 
@@ -34,11 +34,17 @@ class RoutePlan:
 
 
 def route_plans(api: Api) -> list[RoutePlan]:
-    """The plan of every route with a path (WebSocket route keys and an HTTP API's `$default`
-    catch-all have no path to match; targets take them as they are)."""
+    """The plan of every route with a path, and of an HTTP API's `$default` catch-all, which
+    comes last: priority -1, below every route with a path (WebSocket route keys have no
+    path to match; targets take them as they are)."""
     routes = [r for r in api.routes if r.path.startswith("/")]
     priority = {id(r): p for r, p in priorities(routes)}
     order = {id(r): i for i, r in enumerate(by_precedence(routes))}
+    if api.kind is not ApiKind.WEBSOCKET:
+        for route in api.routes:
+            if route.path == CATCH_ALL:
+                priority[id(route)], order[id(route)] = -1, len(order)
+                routes.append(route)
     cached = {id(r) for r in cached_routes(api)}
     plans = []
     for route in routes:

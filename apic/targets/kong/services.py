@@ -78,6 +78,8 @@ def upstream_prefix(plan: RoutePlan) -> str | None:
     """What the upstream path puts in front of the route's own path (`/base` for
     `/base/reports` behind `/reports`), or None when it is not the route's path behind a
     prefix."""
+    if plan.pattern.catch_all:
+        return ""  # the request's own path
     template = plan.upstream.path_template
     plain = plan.route.path.replace("+}", "}")
     if plain == "/":
@@ -107,7 +109,7 @@ def rewrite(plan: RoutePlan, exposure: Exposure, origin_path: str, service_prefi
     path already does. Raises ValueError naming what cannot be written."""
     if not exposure.base_path and upstream_prefix(plan) == service_prefix:
         return None
-    template = plan.upstream.path_template
+    template = "/{path}" if plan.pattern.catch_all else plan.upstream.path_template
     captures = dict(plan.pattern.captures)
     for variable in _VARIABLE.findall(template):
         if variable not in captures:

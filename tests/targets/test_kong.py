@@ -105,3 +105,25 @@ def test_without_regex_priority_kong_would_route_elsewhere() -> None:
             route["regex_priority"] = 0
     wrong = request_table(model, doc)[1]
     assert "GET books.example.com/books/new: model GET /books/new" in "\n".join(wrong)
+
+
+def test_a_value_decK_would_evaluate_as_a_template_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    source = tmp_path / "api.yaml"
+    source.write_text(
+        "openapi: 3.0.3\n"
+        'info: {title: t, version: "1"}\n'
+        'servers: [{url: "https://b.example.com"}]\n'
+        "security: [{k: []}]\n"
+        "paths:\n"
+        "  /x:\n"
+        "    get:\n"
+        '      responses: {"200": {description: ok}}\n'
+        "components:\n"
+        "  securitySchemes:\n"
+        "    k: {type: apiKey, in: header, name: '${{ env \"DECK_OTEL_TRACES_ENDPOINT\" }}'}\n",
+        encoding="utf-8",
+    )
+    _, result, diagnostics = compile_kong(source)
+    assert [(d.code, *d.span.start_location) for d in diagnostics] == [("TG001", 11, 41)]
+    assert "decK would evaluate" in diagnostics[0].message
+    assert result.artifacts == ()

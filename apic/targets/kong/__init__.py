@@ -18,6 +18,7 @@ from apic.compiler.model import ApiKind, GatewayModel
 from apic.targets.base import Artifact, CompileResult, Target
 from apic.targets.kong.build import ApiBuilder
 from apic.targets.kong.config import KongConfig, to_json, to_yaml
+from apic.targets.kong.templating import refuse_templates
 
 
 def build_config(model: GatewayModel) -> KongConfig:
@@ -39,6 +40,7 @@ class KongTarget(Target):
     ) -> CompileResult:
         config = build_config(model)
         document = config.document()
+        refuse_templates(config, model, document)
         if (output_format or "yaml") == "json":
             artifact = Artifact(PurePosixPath("kong.json"), to_json(document), "application/json")
         else:

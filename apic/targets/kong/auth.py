@@ -84,6 +84,13 @@ def check_plugin(config: KongConfig, api: Api, plan: RoutePlan, check: Check) ->
         if check.scopes:
             # one item: all of its space-separated scopes must be in the token (items are "or")
             settings["scopes_required"] = [" ".join(check.scopes)]
+        config.report(
+            codes.TARGET_APPROXIMATION,
+            authorizer,
+            "issuer",
+            f"authorizer `{authorizer.name}` is Kong's openid-connect plugin, which only Kong Enterprise "
+            "(or Konnect) has: Kong Gateway open source refuses a file that uses it",
+        )
         return {"name": "openid-connect", "config": settings}
     reason = {
         AuthorizerType.LAMBDA: "Kong cannot call a Lambda authorizer",

@@ -31,7 +31,7 @@ from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
-from apic.targets.base import Artifact, Target, discover_targets
+from apic.targets.base import Artifact, OptionValue, Target, discover_targets
 from apic.write import WriteRefused, plan_writes, write_all
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -426,10 +426,10 @@ def say_config(file: Path, config: LoadedConfig) -> None:
     print(f"apic: configuration for {file}: {used}", file=sys.stderr)
 
 
-def parse_target_options(target: Target, given: list[str]) -> dict[str, bool | int]:
+def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionValue]:
     """`NAME=VALUE` settings checked against what the target declares; a usage error names
     the argument at fault."""
-    parsed: dict[str, bool | int] = {}
+    parsed: dict[str, OptionValue] = {}
     for item in given:
         name, equals, text = item.partition("=")
         if not equals:

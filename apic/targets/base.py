@@ -6,6 +6,7 @@ diagnostic on the construct's span (never by dropping it silently).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
@@ -26,17 +27,26 @@ class Artifact:
     media_type: str
 
 
+OptionValue = bool | int | str
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+
+
 @dataclass(frozen=True)
 class TargetOption:
     """A setting about the deployment, not the API (`apic compile --option NAME=VALUE`):
     what the account already has, which quotas it was granted."""
 
-    kind: type[bool] | type[int]
-    default: bool | int
+    kind: type[bool] | type[int] | type[str]
+    default: OptionValue
     help: str
 
-    def parse(self, text: str) -> bool | int:
-        """The value of `text`; ValueError with the expected form when it is not one."""
+    def parse(self, text: str) -> OptionValue:
+        """The value of `text`; ValueError with the expected form when it is not one. Text
+        options name Kubernetes objects, so they are DNS labels."""
+        if self.kind is str:
+            if not DNS_LABEL.fullmatch(text):
+                raise ValueError("a DNS label (lower-case letters, digits and `-`, at most 63)")
+            return text
         if self.kind is bool:
             if text.lower() in ("true", "yes", "1"):
                 return True
@@ -51,9 +61,11 @@ class TargetOption:
 class Reporter:
     """What a target's builders report on: findings on constructs, each on the field's span
     when one is named, else the node's; related places the model does not know are left
-    out. A target that must say each place once overrides `record`."""
+    out. With `once_per_place`, a code is said once per place: routes that inherit one
+    setting share its span, and one finding there is enough."""
 
     diagnostics: list[Diagnostic]
+    once_per_place: ClassVar[bool] = False
 
     def report(
         self,
@@ -73,6 +85,10 @@ class Reporter:
         self.record(code(span, message, help=help, severity=severity, related=known))
 
     def record(self, diagnostic: Diagnostic) -> None:
+        if self.once_per_place and any(
+            d.code == diagnostic.code and d.span == diagnostic.span for d in self.diagnostics
+        ):
+            return
         self.diagnostics.append(diagnostic)
 
 
@@ -100,7 +116,7 @@ class Target:
         self,
         model: GatewayModel,
         output_format: str | None = None,
-        options: Mapping[str, bool | int] | None = None,
+        options: Mapping[str, OptionValue] | None = None,
     ) -> CompileResult:
         """An error (a refused construct or one the emitter finds) means no artifact at all; the
         emitter still runs after a refusal so that one compile reports every problem. `options` are parsed
@@ -129,7 +145,7 @@ class Target:
         return found
 
     def emit(
-        self, model: GatewayModel, output_format: str | None, options: Mapping[str, bool | int]
+        self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
         raise NotImplementedError
 

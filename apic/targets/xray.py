@@ -12,7 +12,7 @@ from typing import ClassVar
 from apic.compiler import codes
 from apic.compiler.model import GatewayModel
 from apic.compiler.plan import sampling
-from apic.targets.base import Artifact, CompileResult, Target
+from apic.targets.base import Artifact, CompileResult, OptionValue, Target
 
 
 class XrayTarget(Target):
@@ -21,7 +21,7 @@ class XrayTarget(Target):
     output_formats: ClassVar[tuple[str, ...]] = ("json",)
 
     def emit(
-        self, model: GatewayModel, output_format: str | None, options: Mapping[str, bool | int]
+        self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
         diagnostics = []
         rules: list[dict[str, object]] = []

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from apic.compiler.capabilities import KONG, Platform
 from apic.compiler.model import ApiKind, GatewayModel
-from apic.targets.base import Artifact, CompileResult, Target
+from apic.targets.base import Artifact, CompileResult, OptionValue, Target
 from apic.targets.kong.build import ApiBuilder
 from apic.targets.kong.config import KongConfig, to_json, to_yaml
 from apic.targets.kong.templating import refuse_templates
@@ -36,7 +36,7 @@ class KongTarget(Target):
     capabilities: ClassVar[Platform] = KONG
 
     def emit(
-        self, model: GatewayModel, output_format: str | None, options: Mapping[str, bool | int]
+        self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
         config = build_config(model)
         document = config.document()

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from apic.compiler.diagnostics import Diagnostic, Severity
-from apic.compiler.source import Span
 from apic.targets.base import Reporter
 from apic.targets.kong.names import Names, entity_id
 
@@ -32,13 +31,7 @@ class KongConfig(Reporter):
     consumers: dict[str, dict[str, Json]] = field(default_factory=dict)
     plugins: list[dict[str, Json]] = field(default_factory=list)  # route + consumer scoped
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _reported: set[tuple[str, Span]] = field(default_factory=set)
-
-    def record(self, diagnostic: Diagnostic) -> None:
-        key = (diagnostic.code, diagnostic.span)
-        if key not in self._reported:  # routes that inherit one setting share its span: said once, there
-            self._reported.add(key)
-            self.diagnostics.append(diagnostic)
+    once_per_place: ClassVar[bool] = True
 
     @property
     def failed(self) -> bool:

@@ -124,3 +124,18 @@ def test_an_http_apis_catch_all_takes_any_path_and_comes_last() -> None:
     ]
     websocket = Api(name="w", kind=ApiKind.WEBSOCKET, routes=(route("GET", "$default"),))
     assert route_plans(websocket) == []
+
+
+def test_overlap_says_whether_one_path_can_match_both() -> None:
+    from apic.compiler.plan.patterns import overlap
+
+    def both(a: str, b: str) -> bool:
+        return overlap(path_pattern(a), path_pattern(b))
+
+    assert both("/book/{id}", "/book/list")
+    assert both("/{x}/list", "/book/{id}")
+    assert not both("/book/{id}", "/author/{id}")
+    assert not both("/book/{id}", "/book/{id}/reviews")
+    assert both("/files/{proxy+}", "/files/{a}/b")
+    assert not both("/files/{proxy+}", "/files")
+    assert both("$default", "/anything")

@@ -147,3 +147,23 @@ def priorities(routes: list[Route]) -> list[tuple[Route, int]]:
     ranks = sorted({rank(r) for r in routes}, reverse=True)
     level = {r: i for i, r in enumerate(ranks)}
     return [(route, level[rank(route)]) for route in routes]
+
+
+def overlap(a: PathPattern, b: PathPattern) -> bool:
+    """Whether some request path matches both patterns: routers that cannot rank two such
+    patterns (regex matches on Ingress controllers, HTTPRoute's RegularExpression) leave the
+    winner to the implementation, which a target must then say."""
+    if a.catch_all or b.catch_all:
+        return True
+    return _overlap(a.segments, b.segments)
+
+
+def _overlap(a: tuple[Segment, ...], b: tuple[Segment, ...]) -> bool:
+    if not a or not b:
+        return not a and not b
+    x, y = a[0], b[0]
+    if x.kind == "greedy" or y.kind == "greedy":
+        return True  # one or more segments: whatever the other's non-empty rest is
+    if x.kind == "literal" and y.kind == "literal" and x.text != y.text:
+        return False
+    return _overlap(a[1:], b[1:])

@@ -25,9 +25,9 @@ from conftest import shared_path
 
 from apic.compiler.model import Api, ApiKind, GatewayModel, HttpMethod
 from apic.compiler.model.routes import RouteTable, segments
+from apic.compiler.plan.paths import placements
 from apic.compiler.plan.routes import route_plans
 from apic.targets.kong.names import entity_id
-from apic.targets.kong.services import exposures
 
 PLUGIN_SCHEMAS = {
     "acl": "ACL",
@@ -256,7 +256,7 @@ def request_table(model: GatewayModel, doc: dict) -> tuple[str, list[str]]:
         for plan in plans:
             methods = [m.value for m in plan.route.methods if m is not HttpMethod.ANY] or ["GET", "DELETE"]
             paths = ["/unmatched/x"] if plan.pattern.catch_all else concrete_paths(api, plan.route.path)
-            for exposure in exposures(api, plan):
+            for exposure in placements(api, plan.route):
                 host = exposure.hosts[0] if exposure.hosts else "any.example"
                 prefix = "/" + exposure.base_path if exposure.base_path else ""
                 for method, path in itertools.product(methods, paths):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from apic.compiler.model import Api, Backend, HttpMethod, Route
+from apic.compiler.plan.paths import Placement
 from apic.compiler.plan.patterns import path_pattern
 from apic.compiler.plan.routes import route_plans
 from apic.targets.kong.build import env_placeholder
 from apic.targets.kong.limits import rate_limiting
 from apic.targets.kong.names import Names, entity_id, slug
-from apic.targets.kong.services import Exposure, kong_path, rewrite, shared_prefix, upstream_prefix
+from apic.targets.kong.services import kong_path, rewrite, shared_prefix, upstream_prefix
 
 
 def test_a_shorter_window_never_allows_more_than_a_longer_one() -> None:
@@ -41,9 +42,9 @@ def test_rewrites_only_where_kongs_own_join_goes_wrong() -> None:
         Route(methods=(HttpMethod.GET,), path="/c", backend="b", upstream_path="/base/c"),
         Route(methods=(HttpMethod.GET,), path="/d/{id}", backend="b", upstream_path="/d/{other}"),
     )
-    root = Exposure((), "", None)
+    root = Placement((), "", None)
     assert rewrite(same, root, "", "") is None
-    assert rewrite(same, Exposure(("h",), "api", "s"), "/o", "") == '/o/a/$(uri_captures["id"])'
+    assert rewrite(same, Placement(("h",), "api", "s"), "/o", "") == '/o/a/$(uri_captures["id"])'
     assert rewrite(moved, root, "", "") == '/v2/items/$(uri_captures["id"])'
     assert upstream_prefix(prefixed) == "/base" and rewrite(prefixed, root, "", "/base") is None
     with pytest.raises(ValueError, match="does not capture"):

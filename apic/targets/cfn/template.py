@@ -29,6 +29,7 @@ import yaml
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.targets.base import Reporter
+from apic.targets.yamltext import BlockDumper, dump
 
 Json = Any
 
@@ -267,40 +268,15 @@ class Template(Reporter):
         return doc
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, keys in the order given, long strings kept on one line, no anchors."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+class _Dumper(BlockDumper):
+    """Keys in the order given; `Intrinsic` functions written as the mappings they are."""
 
 
-# Characters a YAML reader takes for line breaks (or drops) in a plain or block scalar: a
-# string holding one is written double-quoted, where they are escapes (`\N`, `\L`, `\P`).
-_YAML_BREAKS = frozenset("\x85\u2028\u2029\r\ufeff")
-
-
-def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if any(c in _YAML_BREAKS for c in value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_Dumper.add_representer(str, _str_presenter)
 _Dumper.add_representer(Intrinsic, yaml.SafeDumper.represent_dict)
 
 
 def to_yaml(document: Json) -> str:
-    return yaml.dump(
-        document,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100_000,
-        indent=2,
-    )
+    return dump(document, dumper=_Dumper, sort_keys=False)
 
 
 def to_json(document: Json) -> str:

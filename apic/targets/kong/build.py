@@ -9,6 +9,7 @@ from apic.compiler.model import Api, Backend, BackendType, HealthCheck, Stage, U
 from apic.compiler.plan.caching import cached_in
 from apic.compiler.plan.consumers import ConsumerKey, KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
+from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.kong.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
 from apic.targets.kong.config import Json, KongConfig
@@ -16,9 +17,7 @@ from apic.targets.kong.limits import WINDOWS, add_rate, rate_limiting, warn_burs
 from apic.targets.kong.names import entity_id, host_label, slug
 from apic.targets.kong.services import (
     Destination,
-    Exposure,
     destination,
-    exposures,
     kong_path,
     methods,
     rewrite,
@@ -82,7 +81,7 @@ class ApiBuilder:
                 "preflight would be answered by either",
             )
         for plan in self.plans:
-            for exposure in exposures(self.api, plan):
+            for exposure in placements(self.api, plan.route):
                 self.route(plan, exposure)
         self.consumers()
         basic_auth_warnings(self.config, self.api, self.plans)
@@ -92,7 +91,7 @@ class ApiBuilder:
 
     # --- routes ---------------------------------------------------------------------------
 
-    def route(self, plan: RoutePlan, exposure: Exposure) -> None:
+    def route(self, plan: RoutePlan, exposure: Placement) -> None:
         route, api = plan.route, self.api
         backend = plan.upstream.backend
         if backend is None:
@@ -150,7 +149,7 @@ class ApiBuilder:
         service.setdefault("routes", []).append(entity)
 
     def route_plugins(
-        self, plan: RoutePlan, exposure: Exposure, stage: Stage | None, name: str, preflight: object
+        self, plan: RoutePlan, exposure: Placement, stage: Stage | None, name: str, preflight: object
     ) -> list[dict[str, Json]]:
         plugins: list[dict[str, Json]] = []
         auth = auth_plugins(self.config, self.api, plan)
@@ -194,7 +193,7 @@ class ApiBuilder:
             )
         return plugins
 
-    def plan_groups(self, exposure: Exposure) -> list[str]:
+    def plan_groups(self, exposure: Placement) -> list[str]:
         """The acl groups (usage plans) whose keys reach the route: the plans of its stage, or
         every plan of the API when the route's stage is not known."""
         plans = [p for p in self.api.usage_plans if exposure.stage is None or exposure.stage in p.stages]

@@ -12,11 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import yaml
-
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.targets.base import Reporter
 from apic.targets.kong.names import Names, entity_id
+from apic.targets.yamltext import IndentedListDumper, dump
 
 FORMAT_VERSION = "3.0"
 Json = Any
@@ -85,17 +84,8 @@ def _sorted_consumer(consumer: dict[str, Json]) -> dict[str, Json]:
     return consumer
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style, lists indented under their key (how Kong's and decK's examples read)."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
 def to_yaml(document: dict[str, Json]) -> str:
-    return yaml.dump(
-        document, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=100_000
-    )
+    return dump(document, dumper=IndentedListDumper)
 
 
 def to_json(document: dict[str, Json]) -> str:

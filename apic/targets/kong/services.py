@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from apic.compiler.model import Api, Backend, HttpMethod
+from apic.compiler.model import Backend, HttpMethod
+from apic.compiler.plan.paths import Placement
 from apic.compiler.plan.patterns import PathPattern, escape_literal
 from apic.compiler.plan.routes import RoutePlan
 from apic.compiler.plan.upstream import Origin, url_problem
@@ -31,29 +32,6 @@ _HOST = re.compile(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 )
 _TEMPLATE_OPEN = "$("
-
-
-@dataclass(frozen=True)
-class Exposure:
-    """One place a route is served: on `hosts` (empty: any host), behind `base_path`, from
-    `stage` (None when the source does not say which)."""
-
-    hosts: tuple[str, ...]
-    base_path: str
-    stage: str | None
-
-
-def exposures(api: Api, plan: RoutePlan) -> list[Exposure]:
-    """Where `plan`'s route is served: once per base path of the API's domains (hosts that
-    map the same base path to the same stage share one Kong route), or at its own path on
-    any host when the API has no domain."""
-    if not plan.public_paths:
-        stage = api.stages[0].name if len(api.stages) == 1 else None
-        return [Exposure((), "", stage)]
-    grouped: dict[tuple[str, str], set[str]] = {}
-    for public in plan.public_paths:
-        grouped.setdefault((public.base_path, public.stage), set()).add(public.host)
-    return [Exposure(tuple(sorted(hosts)), base, stage) for (base, stage), hosts in sorted(grouped.items())]
 
 
 def methods(plan: RoutePlan, with_options: bool) -> list[str]:
@@ -103,7 +81,7 @@ def shared_prefix(plans: list[RoutePlan]) -> str:
     return min(counts, key=lambda p: (-counts[p], len(p), p))
 
 
-def rewrite(plan: RoutePlan, exposure: Exposure, origin_path: str, service_prefix: str) -> str | None:
+def rewrite(plan: RoutePlan, exposure: Placement, origin_path: str, service_prefix: str) -> str | None:
     """The `replace.uri` template that sends the request to the path the source asks for, or
     None when Kong's join of the service path (`origin_path + service_prefix`) and the request
     path already does. Raises ValueError naming what cannot be written."""

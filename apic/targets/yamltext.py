@@ -1,0 +1,64 @@
+"""YAML as targets write it: block style, one line per long string, no anchors or aliases,
+and every string through one quoting rule.
+
+A YAML reader takes some characters for line breaks (or drops them) in a plain or block
+scalar (NEL, LS, PS, CR, BOM): a string holding one is written double-quoted, where they are
+escapes (`\\N`, `\\L`, `\\P`); a string with a newline is a literal block; the rest is left to
+PyYAML's safe emitter, which quotes what would otherwise read as another type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+_YAML_BREAKS = frozenset("\x85\u2028\u2029\r\ufeff")
+
+
+class BlockDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class IndentedListDumper(BlockDumper):
+    """Lists indented under their key, as Kong's and Kubernetes' examples read."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(c in _YAML_BREAKS for c in value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+BlockDumper.add_representer(str, _str_presenter)
+
+
+def dump(document: Any, *, dumper: type[BlockDumper] = BlockDumper, sort_keys: bool = True) -> str:
+    return yaml.dump(
+        document,
+        Dumper=dumper,
+        sort_keys=sort_keys,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100_000,
+        indent=2,
+    )
+
+
+def dump_all(documents: Iterable[Any], *, dumper: type[BlockDumper] = BlockDumper) -> str:
+    return yaml.dump_all(
+        list(documents),
+        Dumper=dumper,
+        sort_keys=True,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100_000,
+        indent=2,
+    )

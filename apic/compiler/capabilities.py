@@ -168,6 +168,57 @@ KONG = Platform(
 )
 
 
+# Gateway API HTTPRoute (gateway.networking.k8s.io/v1) as the `gateway-api` target writes it:
+# routing, rewrites, header changes, CORS and timeouts. Refused: API keys and usage plans (an
+# HTTPRoute cannot authenticate; the builder refuses every other auth too), what has no
+# counterpart in a route (VTL, integration responses, mock and AWS integrations, canary
+# stages, edge and private endpoints) and what belongs to the Gateway's listeners (TLS
+# policies, truststores). Caching, tracing and gateway responses are said (TG002) by the
+# builder, not refused: their absence lets no one in.
+GATEWAY_API = Platform(
+    "Gateway API HTTPRoute",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        **{
+            feature: NO_KIND
+            for feature in (
+                Feature.API_KEYS,
+                Feature.USAGE_PLANS,
+                Feature.USAGE_PLAN_METHOD_THROTTLES,
+                Feature.MAPPING_TEMPLATES,
+                Feature.INTEGRATION_RESPONSES,
+                Feature.MOCK_INTEGRATIONS,
+                Feature.AWS_SERVICE_INTEGRATIONS,
+                Feature.CANARY,
+                Feature.EDGE_ENDPOINTS,
+                Feature.PRIVATE_ENDPOINTS,
+                Feature.TLS_POLICIES,
+                Feature.ENHANCED_TLS_POLICIES,
+                Feature.MUTUAL_TLS,
+                Feature.WEBSOCKET_APIS,
+            )
+        },
+    },
+    {
+        Feature.API_KEYS: "an HTTPRoute cannot check API keys (target kong can, and k8s with the Kong "
+        "controller)",
+        Feature.USAGE_PLANS: "an HTTPRoute has no consumers, rate limits or quotas",
+        Feature.USAGE_PLAN_METHOD_THROTTLES: "an HTTPRoute has no consumers, rate limits or quotas",
+        Feature.TLS_POLICIES: "TLS is the Gateway listener's, not the HTTPRoute's",
+        Feature.ENHANCED_TLS_POLICIES: "TLS is the Gateway listener's, not the HTTPRoute's",
+        Feature.MUTUAL_TLS: "client certificates are the Gateway listener's, not the HTTPRoute's",
+        Feature.WEBSOCKET_APIS: "an HTTPRoute routes by path, not by message content (`route_selection`)",
+        Feature.CANARY: "a stage canary has no HTTPRoute counterpart (weights split between services)",
+        Feature.MOCK_INTEGRATIONS: "an HTTPRoute sends requests to services, it does not answer them",
+        Feature.AWS_SERVICE_INTEGRATIONS: "an HTTPRoute sends requests to Kubernetes services only",
+        Feature.MAPPING_TEMPLATES: "an HTTPRoute has no mapping templates",
+        Feature.INTEGRATION_RESPONSES: "an HTTPRoute has no integration responses",
+        Feature.EDGE_ENDPOINTS: "an HTTPRoute has no edge-optimized endpoints",
+        Feature.PRIVATE_ENDPOINTS: "an HTTPRoute has no private endpoints; make the Gateway internal instead",
+    },
+)
+
+
 @dataclass(frozen=True)
 class FeatureUse:
     """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""

@@ -1,0 +1,284 @@
+"""One API of the model as Gateway API HTTPRoute objects, printed from the plan.
+
+Matching. Gateway API v1 ranks an Exact path match above a PathPrefix match (the longest
+first), then method, header and query matches, then the oldest route, then rule order; it
+does not rank RegularExpression matches, which are "implementation-specific". So:
+- a route without variables is an Exact match: in the model's table it beats every route
+  with a variable that also matches (the first position where they differ is a literal);
+- the `$default` catch-all is a PathPrefix `/` match, below everything;
+- a route with variables is a RegularExpression match (the plan's regex). Where two such
+  routes can match one request, which wins is the implementation's: apic writes the rules
+  in the plan's precedence order within one HTTPRoute (a conformant implementation breaks
+  ties by rule order), and says so (TG002) on the route that must win.
+
+One HTTPRoute per place the API is served (a base path on its domains, or its own paths on
+any host), in the namespace of its Kubernetes services; split into parts of at most 16
+rules (the v1 limit) whose names keep their order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from apic.compiler import codes
+from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.model import Api, HttpMethod, K8sService, Route, SourceKind
+from apic.compiler.plan.cors import cors_plan
+from apic.compiler.plan.paths import Placement, placements
+from apic.compiler.plan.patterns import escape_literal, overlap
+from apic.compiler.plan.routes import RoutePlan, route_plans
+from apic.targets.base import Reporter
+
+Json = object
+API_VERSION = "gateway.networking.k8s.io/v1"
+MAX_RULES = 16
+ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+_NOT_DNS = re.compile(r"[^a-z0-9-]+")
+_NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z0-9_]+>")
+
+
+def dns_name(*parts: str) -> str:
+    """A DNS-1123 label from `parts` (what metadata.name takes)."""
+    text = "-".join(_NOT_DNS.sub("-", p.lower()).strip("-") for p in parts if p)
+    return text[:63].strip("-") or "api"
+
+
+def rule_name(route: Route) -> str:
+    """A rule's name (a section name policies can attach to): the route's methods and path
+    made a DNS label, and a hash of the route's label, which keeps names apart that read the
+    same (`/a-b` and `/a_b`) and does not change when other routes are added."""
+    readable = dns_name("-".join(m.value for m in route.methods), route.path.replace("$", ""))
+    return dns_name(readable[:54], hashlib.sha256(route.label.encode()).hexdigest()[:8])
+
+
+def duration(milliseconds: float) -> str:
+    """Gateway API's duration: `10s`, `1500ms` (no fractions)."""
+    ms = int(milliseconds)
+    return f"{ms // 1000}s" if ms % 1000 == 0 else f"{ms}ms"
+
+
+@dataclass
+class HttpRoutes(Reporter):
+    """The objects written and what was reported."""
+
+    gateway: str
+    gateway_namespace: str
+    objects: list[dict[str, Json]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    once_per_place: ClassVar[bool] = True
+
+
+class ApiRoutes:
+    def __init__(self, api: Api, out: HttpRoutes) -> None:
+        self.api = api
+        self.out = out
+        self.plans = sorted(route_plans(api), key=lambda p: p.order)
+        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+
+    def build(self) -> None:
+        rules: dict[tuple[Placement, str], list[dict[str, Json]]] = {}
+        for plan in self.plans:
+            self.checks(plan)
+            service = self.service(plan)
+            if service is None:
+                continue
+            namespace = service.namespace or "default"
+            for place in placements(self.api, plan.route):
+                rule = self.rule(plan, place, service)
+                if rule is not None:
+                    rules.setdefault((place, namespace), []).append(rule)
+        self.warn_shared_winners()
+        for (place, namespace), found in sorted(
+            rules.items(), key=lambda kv: (kv[0][0].base_path, kv[0][0].hosts, kv[0][1])
+        ):
+            self.emit(place, namespace, found)
+
+    # --- one rule -----------------------------------------------------------------------
+
+    def service(self, plan: RoutePlan) -> K8sService | None:
+        backend = plan.upstream.backend
+        route = plan.route
+        if backend is None or backend.k8s is None:
+            self.out.report(
+                codes.TARGET_MISSING_FIELD,
+                route,
+                None,
+                f"{route.label}: an HTTPRoute sends requests to a Kubernetes service, and backend "
+                f"`{backend.name if backend else route.backend}` has no `k8s` block",
+                help='add `k8s { service = "…", namespace = "…", port = … }` to the backend',
+            )
+            return None
+        return backend.k8s
+
+    def rule(self, plan: RoutePlan, place: Placement, service: K8sService) -> dict[str, Json] | None:
+        route = plan.route
+        prefix = "/" + place.base_path if place.base_path else ""
+        if plan.pattern.catch_all:
+            path = {"type": "PathPrefix", "value": prefix or "/"}
+        elif plan.pattern.literal:
+            path = {"type": "Exact", "value": (prefix + route.path).rstrip("/") or "/"}
+        else:
+            body = _NAMED_GROUP.sub("(", plan.pattern.regex[1:-1])  # captures are not read here
+            path = {
+                "type": "RegularExpression",
+                "value": "^" + (escape_literal(prefix) if prefix else "") + body + "$",
+            }
+        # ANY lists every method: a match with a method outranks one without, which would
+        # otherwise put `GET /{x+}` above `ANY /a/{x+}` whatever the rule order
+        methods = ALL_METHODS if HttpMethod.ANY in route.methods else sorted(m.value for m in route.methods)
+        matches: list[dict[str, Json]] = [{"path": dict(path), "method": m} for m in methods]
+        rule: dict[str, Json] = {
+            "name": rule_name(route),
+            "matches": matches,
+            "backendRefs": [{"name": service.service, "port": service.port}],
+        }
+        filters = self.filters(plan, place, path)
+        if filters is None:
+            return None
+        if filters:
+            rule["filters"] = filters
+        if plan.upstream.timeout is not None:
+            rule["timeouts"] = {"request": duration(plan.upstream.timeout.milliseconds)}
+        return rule
+
+    def filters(
+        self, plan: RoutePlan, place: Placement, path: dict[str, str]
+    ) -> list[dict[str, Json]] | None:
+        route = plan.route
+        found: list[dict[str, Json]] = []
+        template = plan.upstream.path_template
+        own_path = route.path.replace("+}", "}")
+        if not plan.pattern.catch_all and (place.base_path or template != own_path):
+            if "{" in template:
+                self.out.report(
+                    codes.TARGET_UNSUPPORTED,
+                    route,
+                    "upstream_path" if route.upstream_path else None,
+                    f"{route.label}: the upstream path `{template}` "
+                    + (f"behind base path `{place.base_path}` " if place.base_path else "")
+                    + "needs the path's variables moved, and HTTPRoute's URLRewrite replaces only a whole "
+                    "path or an Exact/PathPrefix match",
+                    help="use target kong (request-transformer) or serve the route without a base path",
+                )
+                return None
+            found.append(
+                {
+                    "type": "URLRewrite",
+                    "urlRewrite": {"path": {"type": "ReplaceFullPath", "replaceFullPath": template}},
+                }
+            )
+        headers = [
+            {"name": m.name, "value": m.source.name}
+            for m in route.forward
+            if m.location is SourceKind.HEADER and m.source.kind is SourceKind.STATIC
+        ]
+        for mapping in route.forward:
+            if not (mapping.location is SourceKind.HEADER and mapping.source.kind is SourceKind.STATIC):
+                self.out.report(
+                    codes.TARGET_APPROXIMATION,
+                    mapping,
+                    None,
+                    f"{route.label}: forwarding {mapping.location.value} `{mapping.name}` = {mapping.source} "
+                    "is not written: HTTPRoute sets headers to fixed values only",
+                )
+        if headers:
+            found.append(
+                {
+                    "type": "RequestHeaderModifier",
+                    "requestHeaderModifier": {"set": sorted(headers, key=lambda h: h["name"])},
+                }
+            )
+        preflight = self.preflights.get(route.path) if plan.cors is not None else None
+        if preflight is not None:
+            found.append({"type": "CORS", "cors": self.cors(preflight)})
+        return found
+
+    def cors(self, preflight) -> dict[str, Json]:  # type: ignore[no-untyped-def]
+        settings: dict[str, Json] = {
+            "allowOrigins": list(preflight.allow_origins),
+            "allowMethods": sorted(m for m in preflight.allow_methods if m != "ANY"),
+            "allowHeaders": list(preflight.allow_headers),
+        }
+        if preflight.expose_headers:
+            settings["exposeHeaders"] = list(preflight.expose_headers)
+        if preflight.allow_credentials:
+            settings["allowCredentials"] = True
+        if preflight.max_age_seconds is not None:
+            settings["maxAge"] = int(preflight.max_age_seconds)
+        return settings
+
+    def checks(self, plan: RoutePlan) -> None:
+        """What an HTTPRoute cannot do: authenticate (an error: a route that lets everyone in
+        is the worst output), limit rates or cache (said, not written)."""
+        route = plan.route
+        # an API key alone is the capability table's to refuse (API_KEYS)
+        if not plan.auth.public and any(a.checks for a in plan.auth.alternatives):
+            wanted = " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
+            self.out.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "auth",
+                f"{route.label} requires {wanted}: an HTTPRoute cannot authenticate callers",
+                help="use target kong, or k8s with --option controller=kong, which carry the auth plugins",
+            )
+        if plan.rate_limit is not None and route.throttle is not None:
+            self.out.report(
+                codes.TARGET_APPROXIMATION,
+                route.throttle,
+                None,
+                f"{route.label}: the throttle is not written: HTTPRoute has no rate limits",
+            )
+
+    def warn_shared_winners(self) -> None:
+        """A route with variables that must win over another one matching the same request:
+        HTTPRoute leaves the order of RegularExpression matches to the implementation."""
+        variable = [p for p in self.plans if not p.pattern.literal and not p.pattern.catch_all]
+        for i, first in enumerate(variable):
+            for later in variable[i + 1 :]:
+                same_methods = set(first.route.methods) & set(later.route.methods) or HttpMethod.ANY in (
+                    *first.route.methods,
+                    *later.route.methods,
+                )
+                if same_methods and overlap(first.pattern, later.pattern):
+                    self.out.report(
+                        codes.TARGET_APPROXIMATION,
+                        first.route,
+                        None,
+                        f"{first.route.label} must win over {later.route.label} where both match, and "
+                        "Gateway API leaves the order of RegularExpression matches to the implementation "
+                        "(apic lists the rule first within its HTTPRoute)",
+                    )
+                    break
+
+    # --- objects ------------------------------------------------------------------------
+
+    def emit(self, place: Placement, namespace: str, rules: list[dict[str, Json]]) -> None:
+        parts = [rules[i : i + MAX_RULES] for i in range(0, len(rules), MAX_RULES)]
+        base = dns_name(
+            self.api.name,
+            place.base_path or ("root" if place.hosts else ""),
+            namespace if namespace != "default" else "",
+        )
+        for number, part in enumerate(parts, start=1):
+            name = base if len(parts) == 1 else dns_name(base[:58], f"p{number:02d}")
+            parent: dict[str, Json] = {"name": self.out.gateway}
+            if self.out.gateway_namespace:
+                parent["namespace"] = self.out.gateway_namespace
+            spec: dict[str, Json] = {"parentRefs": [parent], "rules": part}
+            if place.hosts:
+                spec["hostnames"] = list(place.hosts)
+            self.out.objects.append(
+                {
+                    "apiVersion": API_VERSION,
+                    "kind": "HTTPRoute",
+                    "metadata": {
+                        "name": name,
+                        "namespace": namespace,
+                        "labels": {"app.kubernetes.io/managed-by": "apic"},
+                    },
+                    "spec": spec,
+                }
+            )

@@ -12,7 +12,6 @@ paths are prefixes. The highest-priority route whose fields all match wins.
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -22,11 +21,9 @@ from typing import Any
 
 import jsonschema
 from conftest import shared_path
+from route_samples import samples, table_text
 
-from apic.compiler.model import Api, ApiKind, GatewayModel, HttpMethod
-from apic.compiler.model.routes import RouteTable, segments
-from apic.compiler.plan.paths import placements
-from apic.compiler.plan.routes import route_plans
+from apic.compiler.model import GatewayModel
 from apic.targets.kong.names import entity_id
 
 PLUGIN_SCHEMAS = {
@@ -221,64 +218,18 @@ def upstream_request(doc: dict[str, Any], route: dict[str, Any], path: str) -> t
     return host, join(service.get("path") if service else None, path)
 
 
-def concrete_paths(api: Api, path: str) -> list[str]:
-    """Request paths for a route path: each `{x}` as `sample` and as every literal other
-    routes have at that position (where precedence decides), `{x+}` as one and as two
-    segments."""
-    literals: dict[int, set[str]] = {}
-    for route in api.routes:
-        for index, segment in enumerate(segments(route.path)):
-            if segment.kind == "literal":
-                literals.setdefault(index, set()).add(segment.text)
-    choices = []
-    for index, segment in enumerate(segments(path)):
-        if segment.kind == "literal":
-            choices.append([segment.text])
-        elif segment.kind == "param":
-            choices.append(["sample", *sorted(literals.get(index, ()))])
-        else:
-            choices.append(["a", "a/b", *sorted(literals.get(index, ()))])
-    found = ["/" + "/".join(parts) for parts in itertools.product(*choices)]
-    return sorted(set(found))[:SAMPLES_PER_ROUTE]
-
-
 def request_table(model: GatewayModel, doc: dict) -> tuple[str, list[str]]:
     """(the table as text, the requests where Kong and the model disagree)."""
-    lines, wrong = [], []
-    for api in model.apis:
-        if api.kind is ApiKind.WEBSOCKET:
-            continue
-        table = RouteTable.build(api)
-        plans = route_plans(api)
-        # an HTTP API's `$default` takes what no route matches (the table answers None)
-        catch_all = next((p.route for p in plans if p.pattern.catch_all), None)
-        seen = set()
-        for plan in plans:
-            methods = [m.value for m in plan.route.methods if m is not HttpMethod.ANY] or ["GET", "DELETE"]
-            paths = ["/unmatched/x"] if plan.pattern.catch_all else concrete_paths(api, plan.route.path)
-            for exposure in placements(api, plan.route):
-                host = exposure.hosts[0] if exposure.hosts else "any.example"
-                prefix = "/" + exposure.base_path if exposure.base_path else ""
-                for method, path in itertools.product(methods, paths):
-                    if (method, host, prefix + path) in seen:
-                        continue
-                    seen.add((method, host, prefix + path))
-                    expected = table.match(method, path) or catch_all
-                    want = (
-                        None
-                        if expected is None
-                        else entity_id(
-                            "route",
-                            f"{api.name}:{expected.label}:{exposure.base_path}:{exposure.stage or ''}",
-                        )
-                    )
-                    picked, tie = kong_pick(doc, method, host, prefix + path)
-                    got = picked["id"] if picked is not None else None
-                    label = expected.label if expected is not None else "404"
-                    lines.append(f"{method} {host}{prefix}{path} -> {label}")
-                    if got != want or tie:
-                        name = picked["name"] if picked else None
-                        wrong.append(
-                            f"{method} {host}{prefix}{path}: model {label}, Kong {name} (tie: {tie})"
-                        )
-    return "".join(line + "\n" for line in sorted(lines)), wrong
+    wrong = []
+    found = samples(model)
+    for sample in found:
+        place = sample.placement
+        want = None
+        if sample.expected is not None:
+            key = f"{sample.api.name}:{sample.expected.label}:{place.base_path}:{place.stage or ''}"
+            want = entity_id("route", key)
+        picked, tie = kong_pick(doc, sample.method, sample.host, sample.path)
+        if (picked["id"] if picked is not None else None) != want or tie:
+            name = picked["name"] if picked else None
+            wrong.append(f"{sample}: Kong {name} (tie: {tie})")
+    return table_text(found), wrong

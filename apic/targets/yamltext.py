@@ -40,25 +40,13 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 BlockDumper.add_representer(str, _str_presenter)
 
 
+_SETTINGS = {"default_flow_style": False, "allow_unicode": True, "width": 100_000, "indent": 2}
+
+
 def dump(document: Any, *, dumper: type[BlockDumper] = BlockDumper, sort_keys: bool = True) -> str:
-    return yaml.dump(
-        document,
-        Dumper=dumper,
-        sort_keys=sort_keys,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100_000,
-        indent=2,
-    )
+    return yaml.dump(document, Dumper=dumper, sort_keys=sort_keys, **_SETTINGS)
 
 
 def dump_all(documents: Iterable[Any], *, dumper: type[BlockDumper] = BlockDumper) -> str:
-    return yaml.dump_all(
-        list(documents),
-        Dumper=dumper,
-        sort_keys=True,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100_000,
-        indent=2,
-    )
+    """Several documents, `---` between them, keys sorted."""
+    return yaml.dump_all(list(documents), Dumper=dumper, sort_keys=True, **_SETTINGS)

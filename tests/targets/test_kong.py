@@ -104,7 +104,7 @@ def test_without_regex_priority_kong_would_route_elsewhere() -> None:
         for route in service["routes"]:
             route["regex_priority"] = 0
     wrong = request_table(model, doc)[1]
-    assert "GET books.example.com/books/new: model GET /books/new" in "\n".join(wrong)
+    assert "GET books.example.com/books/new -> GET /books/new: Kong" in "\n".join(wrong)
 
 
 def test_a_value_decK_would_evaluate_as_a_template_is_refused_where_it_is_written(tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import shared_path
-from kong_checks import all_routes, concrete_paths, kong_pick, problems, request_table, upstream_request
+from kong_checks import all_routes, kong_pick, problems, request_table, upstream_request
+from route_samples import concrete_paths
 
 from apic.api import load
 from apic.compiler.diagnostics import Severity

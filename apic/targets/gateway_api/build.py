@@ -151,7 +151,8 @@ class ApiRoutes:
         found: list[dict[str, Json]] = []
         template = plan.upstream.path_template
         own_path = route.path.replace("+}", "}")
-        if not plan.pattern.catch_all and (place.base_path or template != own_path):
+        public = ("/" + place.base_path if place.base_path else "") + own_path
+        if not plan.pattern.catch_all and template != public:
             if "{" in template:
                 self.out.report(
                     codes.TARGET_UNSUPPORTED,

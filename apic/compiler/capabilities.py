@@ -219,6 +219,51 @@ GATEWAY_API = Platform(
 )
 
 
+# An Ingress for the AWS Load Balancer Controller (target `k8s`, controller `alb`): an ALB
+# listener's rules. It routes by host, path and method, terminates TLS with ACM
+# certificates under an ELB security policy, and can be internal (a private API); it checks
+# no API keys and counts no consumers (refused: security), and has no counterpart for API
+# Gateway's templates, responses, mock and AWS integrations, canary stages or edge
+# endpoints. API Gateway's SecurityPolicy_* names and S3 truststores are not ALB's.
+K8S_ALB = Platform(
+    "an ALB Ingress (AWS Load Balancer Controller)",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        **{
+            feature: NO_KIND
+            for feature in (
+                Feature.API_KEYS,
+                Feature.USAGE_PLANS,
+                Feature.USAGE_PLAN_METHOD_THROTTLES,
+                Feature.MAPPING_TEMPLATES,
+                Feature.INTEGRATION_RESPONSES,
+                Feature.MOCK_INTEGRATIONS,
+                Feature.AWS_SERVICE_INTEGRATIONS,
+                Feature.CANARY,
+                Feature.EDGE_ENDPOINTS,
+                Feature.ENHANCED_TLS_POLICIES,
+                Feature.MUTUAL_TLS,
+                Feature.WEBSOCKET_APIS,
+            )
+        },
+    },
+    {
+        Feature.API_KEYS: "an ALB cannot check API keys (target kong can)",
+        Feature.USAGE_PLANS: "an ALB has no consumers, rate limits or quotas (target kong has)",
+        Feature.USAGE_PLAN_METHOD_THROTTLES: "an ALB has no consumers, rate limits or quotas",
+        Feature.MAPPING_TEMPLATES: "an ALB has no mapping templates",
+        Feature.INTEGRATION_RESPONSES: "an ALB has no integration responses",
+        Feature.MOCK_INTEGRATIONS: "an ALB Ingress sends requests to Kubernetes services only",
+        Feature.AWS_SERVICE_INTEGRATIONS: "an ALB Ingress sends requests to Kubernetes services only",
+        Feature.CANARY: "a stage canary has no ALB Ingress counterpart",
+        Feature.EDGE_ENDPOINTS: "an ALB has no edge-optimized endpoints (put CloudFront in front)",
+        Feature.ENHANCED_TLS_POLICIES: "API Gateway's SecurityPolicy_* names are not ELB security policies",
+        Feature.MUTUAL_TLS: "an ALB's mutual TLS takes an ELB trust store, not an S3 truststore URI",
+        Feature.WEBSOCKET_APIS: "an ALB routes by path, not by message content (`route_selection`)",
+    },
+)
+
+
 @dataclass(frozen=True)
 class FeatureUse:
     """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""

@@ -39,11 +39,14 @@ class TargetOption:
     kind: type[bool] | type[int] | type[str]
     default: OptionValue
     help: str
+    choices: tuple[str, ...] = ()  # for text options: the only values allowed
 
     def parse(self, text: str) -> OptionValue:
         """The value of `text`; ValueError with the expected form when it is not one. Text
         options name Kubernetes objects, so they are DNS labels."""
         if self.kind is str:
+            if self.choices and text not in self.choices:
+                raise ValueError("one of " + ", ".join(self.choices))
             if not DNS_LABEL.fullmatch(text):
                 raise ValueError("a DNS label (lower-case letters, digits and `-`, at most 63)")
             return text
@@ -125,23 +128,28 @@ class Target:
         if unknown:
             raise ValueError(f"target {self.name} has no option {', '.join(unknown)}")
         settings = {name: option.default for name, option in self.options.items()} | dict(options or {})
-        refused = self.refusals(model)
+        refused = self.refusals(model, self.platform(settings))
         result = self.emit(model, output_format, settings)
         diagnostics = [*refused, *result.diagnostics]
         failed = any(d.severity is Severity.ERROR for d in diagnostics)
         artifacts = () if failed else result.artifacts  # an error means nothing is written
         return CompileResult(artifacts, tuple(replace(d, target=self.name) for d in diagnostics))
 
-    def refusals(self, model: GatewayModel) -> list[Diagnostic]:
-        if self.capabilities is None:
+    def platform(self, options: Mapping[str, OptionValue]) -> Platform | None:
+        """The capability row that applies: `capabilities`, unless an option picks another
+        platform (k8s's `controller`)."""
+        return self.capabilities
+
+    def refusals(self, model: GatewayModel, platform: Platform | None) -> list[Diagnostic]:
+        if platform is None:
             return []
         found = []
         for api in model.apis:
-            for use in unsupported_uses(api, self.capabilities):
+            for use in unsupported_uses(api, platform):
                 span = use.node.span_of(use.field) if use.field else use.node.span
                 if span is None:
                     raise ValueError(f"no source position for {type(use.node).__name__}")
-                found.append(codes.TARGET_UNSUPPORTED(span, explain(use, api, self.capabilities)))
+                found.append(codes.TARGET_UNSUPPORTED(span, explain(use, api, platform)))
         return found
 
     def emit(

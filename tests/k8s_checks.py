@@ -1,0 +1,107 @@
+"""What the suite holds every Ingress to, and how the AWS Load Balancer Controller routes.
+
+Validity: kubernetes-validate in strict mode against the oldest and the newest Kubernetes
+versions it ships (1.25 and 1.37), plus what it does not check: DNS-1123 names, pathType
+values, the controller's annotations (JSON where JSON is expected, an action and its
+conditions for every `use-annotation` backend, one value of each ALB attribute per group).
+
+Routing (AWS Load Balancer Controller 2.4.3 and later, "Ingress specification"): Ingresses of
+one group by `group.order`, each's rules in order, each rule's paths Exact first, then
+Prefix by length (longest first), then ImplementationSpecific as listed; the first listener
+rule whose host, path (an ALB pattern: `*` any run of characters, `?` one) and conditions
+match wins. A Prefix `/a` is the patterns `/a` and `/a/*`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from typing import Any
+
+import kubernetes_validate
+
+PREFIX = "alb.ingress.kubernetes.io/"
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+VERSIONS = ("1.25.0", "1.37.0")
+PATH_ORDER = {"Exact": 0, "Prefix": 1, "ImplementationSpecific": 2}
+
+
+def problems(objects: list[dict[str, Any]]) -> list[str]:
+    found = []
+    shared: dict[tuple[str, str], set[str]] = {}
+    for obj in objects:
+        name = obj["metadata"]["name"]
+        for version in VERSIONS:
+            try:
+                kubernetes_validate.validate(obj, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                found.append(f"{name} on {version}: {error.message}")
+        if not DNS_LABEL.match(name) or len(name) > 63:
+            found.append(f"{name}: not a DNS-1123 label")
+        annotations = obj["metadata"].get("annotations", {})
+        group = annotations.get(PREFIX + "group.name", "")
+        for key in ("scheme", "load-balancer-attributes", "listen-ports", "certificate-arn", "ssl-policy"):
+            shared.setdefault((group, key), set()).add(annotations.get(PREFIX + key, ""))
+        for key, value in annotations.items():
+            if key.startswith((PREFIX + "actions.", PREFIX + "conditions.")) or key.endswith("listen-ports"):
+                try:
+                    json.loads(value)
+                except json.JSONDecodeError as error:
+                    found.append(f"{name}: {key} is not JSON: {error}")
+        for rule in obj["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                if path["pathType"] not in PATH_ORDER:
+                    found.append(f"{name}: pathType {path['pathType']}")
+                service = path["backend"]["service"]
+                if service["port"].get("name") == "use-annotation":
+                    for kind in ("actions.", "conditions."):
+                        if PREFIX + kind + service["name"] not in annotations:
+                            found.append(f"{name}: no {kind}{service['name']} annotation")
+    found.extend(
+        f"group {g}: {k} differs between Ingresses" for (g, k), v in sorted(shared.items()) if len(v) > 1
+    )
+    return found
+
+
+def alb_rules(objects: list[dict[str, Any]]) -> list[tuple[str | None, dict[str, Any], dict[str, Any]]]:
+    """(host, path, the Ingress's annotations) in the listener's order."""
+    ordered = []
+    by_order = sorted(
+        objects, key=lambda o: int(o["metadata"]["annotations"].get(PREFIX + "group.order", "0"))
+    )
+    for obj in by_order:
+        annotations = obj["metadata"]["annotations"]
+        for rule in obj["spec"]["rules"]:
+            paths = rule["http"]["paths"]
+            exact = [p for p in paths if p["pathType"] == "Exact"]
+            prefix = sorted((p for p in paths if p["pathType"] == "Prefix"), key=lambda p: -len(p["path"]))
+            specific = [p for p in paths if p["pathType"] == "ImplementationSpecific"]
+            ordered.extend((rule.get("host"), p, annotations) for p in [*exact, *prefix, *specific])
+    return ordered
+
+
+def alb_path_matches(path_rule: dict[str, Any], path: str) -> bool:
+    value = path_rule["path"]
+    if path_rule["pathType"] == "Exact":
+        return path == value
+    if path_rule["pathType"] == "Prefix":
+        return path == value or fnmatch.fnmatchcase(path, value.rstrip("/") + "/*")
+    return fnmatch.fnmatchcase(path, value.replace("[", "[[]"))
+
+
+def alb_pick(objects: list[dict[str, Any]], method: str, host: str, path: str) -> str | None:
+    """The backend (service or action name) the ALB forwards the request to."""
+    for rule_host, path_rule, notes in alb_rules(objects):
+        if rule_host is not None and rule_host != host:
+            continue
+        if not alb_path_matches(path_rule, path):
+            continue
+        name = path_rule["backend"]["service"]["name"]
+        conditions = notes.get(PREFIX + "conditions." + name)
+        if conditions:
+            methods = [c["httpRequestMethodConfig"]["Values"] for c in json.loads(conditions)]
+            if not all(method in values for values in methods):
+                continue
+        return name
+    return None

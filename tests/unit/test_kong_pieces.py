@@ -9,9 +9,9 @@ from apic.compiler.plan.paths import Placement
 from apic.compiler.plan.patterns import path_pattern
 from apic.compiler.plan.routes import route_plans
 from apic.targets.kong.build import env_placeholder
-from apic.targets.kong.limits import rate_limiting
 from apic.targets.kong.names import Names, entity_id, slug
-from apic.targets.kong.services import kong_path, rewrite, shared_prefix, upstream_prefix
+from apic.targets.kongplugins.limits import rate_limiting
+from apic.targets.kongplugins.routing import kong_path, rewrite, shared_prefix, upstream_prefix
 
 
 def test_a_shorter_window_never_allows_more_than_a_longer_one() -> None:

@@ -11,19 +11,13 @@ from apic.compiler.plan.consumers import ConsumerKey, KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.kong.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
 from apic.targets.kong.config import Json, KongConfig
-from apic.targets.kong.limits import WINDOWS, add_rate, rate_limiting, warn_burst
 from apic.targets.kong.names import entity_id, host_label, slug
-from apic.targets.kong.services import (
-    Destination,
-    destination,
-    kong_path,
-    methods,
-    rewrite,
-    shared_prefix,
-)
-from apic.targets.kong.traffic import (
+from apic.targets.kong.services import Destination, destination
+from apic.targets.kongplugins.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
+from apic.targets.kongplugins.limits import WINDOWS, add_rate, rate_limiting, warn_burst
+from apic.targets.kongplugins.routing import kong_path, methods, rewrite, shared_prefix
+from apic.targets.kongplugins.traffic import (
     cors,
     forwarding,
     proxy_cache,

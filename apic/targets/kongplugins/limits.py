@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from apic.compiler import codes
 from apic.compiler.model import Node, Rate
-from apic.targets.kong.config import Json, KongConfig
+from apic.targets.base import Reporter
+from apic.targets.kongplugins.json import Json
 
 WINDOWS = {"s": "second", "min": "minute", "hour": "hour", "day": "day", "month": "month"}
 ORDER = ("second", "minute", "hour", "day", "month", "year")
@@ -23,7 +24,7 @@ def number(value: float) -> int | float:
 
 
 def add_rate(
-    config: KongConfig, limits: dict[str, int | float], rate: Rate, node: Node, field: str, what: str
+    config: Reporter, limits: dict[str, int | float], rate: Rate, node: Node, field: str, what: str
 ) -> None:
     window = WINDOWS.get(rate.per)
     if window is None:
@@ -39,7 +40,7 @@ def add_rate(
     limits[window] = min(limits.get(window, amount), amount)
 
 
-def warn_burst(config: KongConfig, burst: int | None, node: Node, what: str) -> None:
+def warn_burst(config: Reporter, burst: int | None, node: Node, what: str) -> None:
     if burst is not None:
         config.report(
             codes.TARGET_APPROXIMATION,

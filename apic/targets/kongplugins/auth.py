@@ -17,7 +17,8 @@ from apic.compiler.model import Api, AuthorizerType, SourceKind
 from apic.compiler.plan.auth import Alternative, Check, CheckKind
 from apic.compiler.plan.consumers import API_KEY_HEADER
 from apic.compiler.plan.routes import RoutePlan
-from apic.targets.kong.config import Json, KongConfig
+from apic.targets.base import Reporter
+from apic.targets.kongplugins.json import Json
 
 ANONYMOUS = "anonymous"
 TOKEN_TYPES = (
@@ -49,7 +50,7 @@ def key_auth(key_names: list[str], in_header: bool = True) -> dict[str, Json]:
     }
 
 
-def check_plugin(config: KongConfig, api: Api, plan: RoutePlan, check: Check) -> dict[str, Json] | None:
+def check_plugin(config: Reporter, api: Api, plan: RoutePlan, check: Check) -> dict[str, Json] | None:
     """The plugin that performs `check`, or None after an error saying why none can."""
     route = plan.route
     if check.kind is CheckKind.IAM:
@@ -109,7 +110,7 @@ def check_plugin(config: KongConfig, api: Api, plan: RoutePlan, check: Check) ->
 
 
 def alternative_plugins(
-    config: KongConfig, api: Api, plan: RoutePlan, alternative: Alternative
+    config: Reporter, api: Api, plan: RoutePlan, alternative: Alternative
 ) -> list[dict[str, Json]] | None:
     plugins = []
     if alternative.api_key:
@@ -122,7 +123,7 @@ def alternative_plugins(
     return plugins
 
 
-def auth_plugins(config: KongConfig, api: Api, plan: RoutePlan) -> AuthPlugins:
+def auth_plugins(config: Reporter, api: Api, plan: RoutePlan) -> AuthPlugins:
     decision, route = plan.auth, plan.route
     if decision.public:
         return AuthPlugins([], anonymous=False, api_key=False)
@@ -169,7 +170,7 @@ def auth_plugins(config: KongConfig, api: Api, plan: RoutePlan) -> AuthPlugins:
     return AuthPlugins(flat, anonymous=True, api_key=api_key)
 
 
-def basic_auth_warnings(config: KongConfig, api: Api, plans: list[RoutePlan]) -> None:
+def basic_auth_warnings(config: Reporter, api: Api, plans: list[RoutePlan]) -> None:
     """basic-auth checks consumers' basicauth_credentials, which no source gives."""
     used = {
         c.authorizer.name

@@ -11,7 +11,8 @@ from apic.compiler.plan.caching import DEFAULT_TTL_SECONDS, CachedMethod
 from apic.compiler.plan.cors import Preflight
 from apic.compiler.plan.routes import RoutePlan
 from apic.compiler.plan.sampling import Rule, default_rate, healthcheck_rules, user_rules
-from apic.targets.kong.config import Json, KongConfig
+from apic.targets.base import Reporter
+from apic.targets.kongplugins.json import Json
 
 CORS_METHODS = frozenset({"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE", "OPTIONS"})
 CACHE_METHODS = frozenset({"GET", "HEAD", "POST", "PATCH", "PUT"})
@@ -33,7 +34,7 @@ def cors(preflight: Preflight) -> dict[str, Json]:
     return {"name": "cors", "config": settings}
 
 
-def proxy_cache(config: KongConfig, plan: RoutePlan, cached: list[CachedMethod]) -> dict[str, Json]:
+def proxy_cache(config: Reporter, plan: RoutePlan, cached: list[CachedMethod]) -> dict[str, Json]:
     """proxy-cache keys an entry by route, consumer, method, path and the listed query
     parameters and headers: the path is always a key, so `path_keys = false` (one entry for
     every id) cannot be said, and keys from elsewhere than the request are warned about."""
@@ -90,7 +91,7 @@ def template(source: ParamSource, captures: dict[str, str]) -> str | None:
 
 
 def forwarding(
-    config: KongConfig, plan: RoutePlan, uri: str | None
+    config: Reporter, plan: RoutePlan, uri: str | None
 ) -> tuple[dict[str, Json] | None, dict[str, Json] | None]:
     """(request-transformer, correlation-id) for the route's upstream path and its `forward`
     mappings. A header set from a source is first removed, so a client cannot send it in
@@ -128,7 +129,7 @@ def forwarding(
     return transformer, correlation
 
 
-def forward_not_written(config: KongConfig, plan: RoutePlan, mapping: ForwardMapping) -> None:
+def forward_not_written(config: Reporter, plan: RoutePlan, mapping: ForwardMapping) -> None:
     config.report(
         codes.TARGET_APPROXIMATION,
         mapping,

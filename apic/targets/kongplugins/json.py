@@ -1,0 +1,5 @@
+"""The JSON values Kong plugin configurations are made of."""
+
+from typing import Any
+
+Json = Any

@@ -17,9 +17,14 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from functools import cache
 from typing import Any
 
+import jsonschema
 import kubernetes_validate
+import yaml
+from conftest import shared_path
+from kong_checks import closed, plugin_validator
 
 PREFIX = "alb.ingress.kubernetes.io/"
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -105,3 +110,67 @@ def alb_pick(objects: list[dict[str, Any]], method: str, host: str, path: str) -
                 continue
         return name
     return None
+
+
+@cache
+def crd_validator(kind: str) -> jsonschema.Draft7Validator:
+    files = {"KongPlugin": "kongplugins", "KongConsumer": "kongconsumers"}
+    path = shared_path(f"schemas/k8s/configuration.konghq.com_{files[kind]}.yaml")
+    crd = next(d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d)
+    version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1")
+    return jsonschema.Draft7Validator(closed(version["schema"]["openAPIV3Schema"]))
+
+
+def kong_controller_problems(objects: list[dict[str, Any]]) -> list[str]:
+    """Ingresses and Secrets by kubernetes-validate; KongPlugins and KongConsumers by their
+    CRDs (unknown fields refused) and each plugin's config by its Kong schema; every plugin
+    and credential an object names exists in its namespace."""
+    found = []
+    present = {(o["kind"], o["metadata"]["namespace"], o["metadata"]["name"]) for o in objects}
+    for obj in objects:
+        kind, name, namespace = obj["kind"], obj["metadata"]["name"], obj["metadata"]["namespace"]
+        if not DNS_LABEL.match(name) or len(name) > 63:
+            found.append(f"{kind} {name}: not a DNS-1123 label")
+        if kind in ("Ingress", "Secret"):
+            for version in VERSIONS:
+                try:
+                    kubernetes_validate.validate(obj, version, strict=True)
+                except kubernetes_validate.ValidationError as error:
+                    found.append(f"{kind} {name} on {version}: {error.message}")
+            continue
+        found.extend(f"{kind} {name}: {e.message}" for e in crd_validator(kind).iter_errors(obj))
+        if kind == "KongPlugin":
+            found.extend(
+                f"{name} config: {e.message}"
+                for e in plugin_validator(obj["plugin"]).iter_errors(obj["config"])
+            )
+        for credential in obj.get("credentials", []) if kind == "KongConsumer" else []:
+            if ("Secret", namespace, credential) not in present:
+                found.append(f"{name}: credential Secret {credential} is not written (said by a TG002)")
+        for plugin in obj["metadata"].get("annotations", {}).get("konghq.com/plugins", "").split(","):
+            if plugin and ("KongPlugin", namespace, plugin) not in present:
+                found.append(f"{kind} {name}: KongPlugin {plugin} missing")
+    return found
+
+
+def kong_routes(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The Kong routes the controller makes of the Ingresses, as a decK-shaped document."""
+    routes = []
+    for obj in objects:
+        if obj["kind"] != "Ingress":
+            continue
+        notes = obj["metadata"]["annotations"]
+        for rule in obj["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                value = path["path"]
+                route = {
+                    "name": obj["metadata"]["name"],
+                    "id": obj["metadata"]["name"],
+                    "paths": ["~" + value[2:] if value.startswith("/~") else value],
+                    "methods": notes["konghq.com/methods"].split(","),
+                    "regex_priority": int(notes["konghq.com/regex-priority"]),
+                }
+                if rule.get("host"):
+                    route["hosts"] = [rule["host"]]
+                routes.append(route)
+    return {"routes": routes}

@@ -1,8 +1,9 @@
 """Target `k8s`: golden Ingress objects for every case, valid for Kubernetes 1.25 and 1.37
 in strict mode, routed by the controller to the route the model's table picks.
 
-Each case folder gets `ingress-alb.yaml`, or `k8s-alb.diagnostics.txt` (an error means no
-file), and `k8s-alb.requests.txt`. `pytest --update-goldens` rewrites them.
+Each case folder gets, per controller (alb, kong), `ingress-<controller>.yaml`, or
+`k8s-<controller>.diagnostics.txt` (an error means no file), and
+`k8s-<controller>.requests.txt`. `pytest --update-goldens` rewrites them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import check_golden
-from k8s_checks import alb_pick, problems
+from k8s_checks import alb_pick, kong_controller_problems, kong_routes, problems
+from kong_checks import kong_pick
 from route_samples import samples, table_text
 from test_cfn import case_input, diagnostic_lines
 
@@ -21,6 +23,7 @@ from apic.compiler.diagnostics import Severity
 from apic.compiler.model import GatewayModel, HttpMethod
 from apic.targets.k8s import K8sTarget
 from apic.targets.k8s.alb import action_name
+from apic.targets.k8s.kong import ingress_name
 
 CASES = Path(__file__).parent / "cases"
 
@@ -35,40 +38,60 @@ def alb_backend_of(model_route, model: GatewayModel) -> str:  # type: ignore[no-
     return action_name(model_route)
 
 
-def request_table(model: GatewayModel, objects: list[dict]) -> tuple[str, list[str]]:
+def request_table(model: GatewayModel, objects: list[dict], controller: str) -> tuple[str, list[str]]:
     wrong = []
     found = samples(model)
+    routes = kong_routes(objects) if controller == "kong" else {}
     for sample in found:
-        got = alb_pick(objects, sample.method, sample.host, sample.path)
-        want = alb_backend_of(sample.expected, model) if sample.expected is not None else None
+        if controller == "alb":
+            got = alb_pick(objects, sample.method, sample.host, sample.path)
+            want = alb_backend_of(sample.expected, model) if sample.expected is not None else None
+        else:
+            picked, tie = kong_pick(routes, sample.method, sample.host, sample.path)
+            got = picked["name"] if picked is not None and not tie else None
+            want = (
+                ingress_name(sample.api, sample.expected, sample.placement)
+                if sample.expected is not None
+                else None
+            )
         if got != want:
-            wrong.append(f"{sample}: ALB {got}")
+            wrong.append(f"{sample}: {controller} {got}")
     return table_text(found), wrong
 
 
+@pytest.mark.parametrize("controller", ["alb", "kong"])
 @pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
-def test_golden_case(case: Path, update_goldens: bool) -> None:
+def test_golden_case(case: Path, controller: str, update_goldens: bool) -> None:
     loaded = load(case_input(case))
     assert loaded.model is not None
-    result = K8sTarget().compile(loaded.model, options={"controller": "alb"})
+    result = K8sTarget().compile(loaded.model, options={"controller": controller})
     diagnostics = list(result.diagnostics)
-    if diagnostics or (case / "k8s-alb.diagnostics.txt").exists():
-        check_golden(case / "k8s-alb.diagnostics.txt", diagnostic_lines(diagnostics), update_goldens)
+    said = case / f"k8s-{controller}.diagnostics.txt"
+    if diagnostics or said.exists():
+        check_golden(said, diagnostic_lines(diagnostics), update_goldens)
+    written = case / f"ingress-{controller}.yaml"
     if any(d.severity is Severity.ERROR for d in diagnostics):
         assert result.artifacts == ()
-        assert not (case / "ingress-alb.yaml").exists() or update_goldens, "a refused case keeps no output"
+        assert not written.exists() or update_goldens, "a refused case keeps no output"
         return
     text = result.artifacts[0].text
-    check_golden(case / "ingress-alb.yaml", text, update_goldens)
+    check_golden(written, text, update_goldens)
     objects = [o for o in yaml.safe_load_all(text) if o]
-    assert problems(objects) == []
-    table, wrong = request_table(loaded.model, objects)
-    check_golden(case / "k8s-alb.requests.txt", table, update_goldens)
+    if controller == "alb":
+        assert problems(objects) == []
+    else:
+        unwritten = {f"{d.message}" for d in diagnostics}
+        assert [
+            p for p in kong_controller_problems(objects) if "said by a TG002" not in p or not unwritten
+        ] == []
+    table, wrong = request_table(loaded.model, objects, controller)
+    check_golden(case / f"k8s-{controller}.requests.txt", table, update_goldens)
     assert wrong == []
 
 
 def test_the_controller_option_takes_only_what_is_written() -> None:
     option = K8sTarget.options["controller"]
     assert option.parse("alb") == "alb"
-    with pytest.raises(ValueError, match="one of alb"):
+    assert option.parse("kong") == "kong"
+    with pytest.raises(ValueError, match="one of alb, kong"):
         option.parse("nginx")

@@ -1,8 +1,8 @@
 """Target `k8s`: Kubernetes Ingress objects (networking.k8s.io/v1) for an Ingress controller.
 
-`--option controller=alb` (the AWS Load Balancer Controller) is written; the controller
-picks the capability row lint and refusals read. Other controllers (ingress-nginx, Kong)
-are the rest of issue 14.
+`--option controller=alb` (the AWS Load Balancer Controller) or `kong` (the Kong Ingress
+Controller); the controller picks the capability row lint and refusals read. ingress-nginx
+is the rest of issue 14.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from apic.compiler.capabilities import K8S_ALB, Platform
+from apic.compiler.capabilities import K8S_ALB, KONG, Platform
 from apic.compiler.model import ApiKind, GatewayModel
 from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption
-from apic.targets.k8s.alb import AlbApi, Ingresses
+from apic.targets.k8s.alb import AlbApi
+from apic.targets.k8s.kong import KongApi
+from apic.targets.k8s.objects import Ingresses
 from apic.targets.yamltext import IndentedListDumper, dump_all
 
-PLATFORMS = {"alb": K8S_ALB}
+PLATFORMS = {"alb": K8S_ALB, "kong": KONG}
 
 
 class K8sTarget(Target):
@@ -25,7 +27,9 @@ class K8sTarget(Target):
     description: ClassVar[str] = "Kubernetes Ingress (networking.k8s.io/v1) for an Ingress controller"
     output_formats: ClassVar[tuple[str, ...]] = ("yaml",)
     options: ClassVar[dict[str, TargetOption]] = {
-        "controller": TargetOption(str, "alb", "the Ingress controller: alb", choices=tuple(PLATFORMS)),
+        "controller": TargetOption(
+            str, "alb", "the Ingress controller: alb or kong", choices=tuple(PLATFORMS)
+        ),
     }
 
     def platform(self, options: Mapping[str, OptionValue]) -> Platform | None:
@@ -37,8 +41,12 @@ class K8sTarget(Target):
         out = Ingresses()
         for api in model.apis:
             if api.kind is not ApiKind.WEBSOCKET:  # refused as a whole by the capability table
-                AlbApi(api, out).build()
-        text = dump_all(out.objects, dumper=IndentedListDumper)
+                builder = AlbApi if options["controller"] == "alb" else KongApi
+                builder(api, out).build()
+        objects = sorted(
+            out.objects, key=lambda o: (o["kind"], o["metadata"]["namespace"], o["metadata"]["name"])
+        )
+        text = dump_all(objects, dumper=IndentedListDumper)
         return CompileResult(
             (Artifact(PurePosixPath("ingress.yaml"), text, "application/yaml"),), tuple(out.diagnostics)
         )

@@ -17,52 +17,36 @@ services, ordered in one group.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from apic.compiler import codes
-from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import Api, EndpointType, HealthCheck, HttpMethod, K8sService, Route
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.base import Reporter
+from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name
 
 Json = Any
 PREFIX = "alb.ingress.kubernetes.io/"
-_NOT_DNS = re.compile(r"[^a-z0-9-]+")
 _VARIABLE = re.compile(r"\{[^}]+\}")
 # API Gateway's TLS policy -> the ELB security policy with the same lowest TLS version
 # ("Security policies for your Application Load Balancer", Elastic Load Balancing guide)
 SSL_POLICIES = {"TLS_1_0": "ELBSecurityPolicy-2016-08", "TLS_1_2": "ELBSecurityPolicy-TLS13-1-2-2021-06"}
 
 
-def dns_name(*parts: str) -> str:
-    text = "-".join(_NOT_DNS.sub("-", p.lower()).strip("-") for p in parts if p)
-    return text[:63].strip("-") or "api"
-
-
 def action_name(route: Route) -> str:
     """The name of a route's action (it stands where a service name would: a DNS-1035
     label): the route's methods and path, and a hash of its label."""
     readable = dns_name("-".join(m.value for m in route.methods), route.path.replace("$", ""))
-    name = dns_name(readable[:54], hashlib.sha256(route.label.encode()).hexdigest()[:8])
+    name = hashed_name(readable, route.label)
     return name if name[0].isalpha() else "r" + name[:62]
 
 
 def pattern(path: str) -> str:
     """`/book/{id}` -> `/book/*`: an ALB path pattern."""
     return _VARIABLE.sub("*", path)
-
-
-@dataclass
-class Ingresses(Reporter):
-    objects: list[dict[str, Json]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    once_per_place: ClassVar[bool] = True
 
 
 class AlbApi:

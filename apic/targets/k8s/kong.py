@@ -1,0 +1,271 @@
+"""One API as objects for the Kong Ingress Controller: Ingresses, KongPlugins, KongConsumers.
+
+The controller turns each Ingress path into a Kong route, so the routing of target kong
+carries over: a path `/~<regex>` (the controller's spelling of Kong's `~` regex path, since
+KIC 2.7 / Kong 3), the methods (`konghq.com/methods`, every method for ANY) and the plan's
+priority (`konghq.com/regex-priority`) are set per Ingress, so each route and placement is
+an Ingress of its own. Plugins are KongPlugin objects named on the Ingress
+(`konghq.com/plugins`) with the configurations target kong writes (`kongplugins`).
+Consumers are KongConsumers whose credentials are Secrets labelled
+`konghq.com/credential`: a key the source gives is written; one it does not give is a
+Secret the user creates (named, flagged, never invented).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apic.compiler import codes
+from apic.compiler.model import Api, K8sService, Route
+from apic.compiler.plan.caching import cached_in
+from apic.compiler.plan.consumers import KeyValue, key_plan
+from apic.compiler.plan.cors import cors_plan
+from apic.compiler.plan.paths import Placement, placements
+from apic.compiler.plan.routes import RoutePlan, route_plans
+from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name
+from apic.targets.kongplugins.auth import auth_plugins, basic_auth_warnings
+from apic.targets.kongplugins.limits import add_rate, rate_limiting, warn_burst
+from apic.targets.kongplugins.routing import kong_path, methods, rewrite
+from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache
+
+Json = Any
+KONG_API = "configuration.konghq.com/v1"
+CLASS = {"kubernetes.io/ingress.class": "kong"}
+
+
+def ingress_name(api: Api, route: Route, place: Placement) -> str:
+    readable = dns_name(api.name, place.base_path, "-".join(m.value for m in route.methods), route.path)
+    return hashed_name(readable, f"{api.name}:{route.label}:{place.base_path}:{place.stage or ''}")
+
+
+class KongApi:
+    def __init__(self, api: Api, out: Ingresses) -> None:
+        self.api = api
+        self.out = out
+        self.plans = route_plans(api)
+        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+        self.namespaces: list[str] = []
+
+    def build(self) -> None:
+        for plan in self.plans:
+            service = self.service(plan)
+            if service is None:
+                continue
+            for place in placements(self.api, plan.route):
+                self.route(plan, place, service)
+        basic_auth_warnings(self.out, self.api, self.plans)
+        self.consumers()
+
+    def service(self, plan: RoutePlan) -> K8sService | None:
+        backend, route = plan.upstream.backend, plan.route
+        if backend is None or backend.k8s is None:
+            self.out.report(
+                codes.TARGET_MISSING_FIELD,
+                route,
+                None,
+                f"{route.label}: an Ingress sends requests to a Kubernetes service, and backend "
+                f"`{backend.name if backend else route.backend}` has no `k8s` block",
+                help='add `k8s { service = "…", namespace = "…", port = … }` to the backend',
+            )
+            return None
+        return backend.k8s
+
+    def route(self, plan: RoutePlan, place: Placement, service: K8sService) -> None:
+        route = plan.route
+        namespace = service.namespace or "default"
+        if namespace not in self.namespaces:
+            self.namespaces.append(namespace)
+        name = ingress_name(self.api, route, place)
+        plugins = self.route_plugins(plan, place)
+        if plugins is None:
+            return
+        names = []
+        for plugin in plugins:
+            plugin_name = hashed_name(f"{name[:40]}-{plugin['name']}", f"{name}:{plugin['name']}")
+            names.append(plugin_name)
+            self.out.objects.append(
+                {
+                    "apiVersion": KONG_API,
+                    "kind": "KongPlugin",
+                    "metadata": {"name": plugin_name, "namespace": namespace, "annotations": dict(CLASS)},
+                    "plugin": plugin["name"],
+                    "config": plugin["config"],
+                }
+            )
+        preflight = plan.cors is not None and route.path in self.preflights
+        annotations = {
+            "konghq.com/strip-path": "false",
+            "konghq.com/methods": ",".join(methods(plan, with_options=preflight)),
+            "konghq.com/regex-priority": str(plan.priority),
+        }
+        if names:
+            annotations["konghq.com/plugins"] = ",".join(sorted(names))
+        path = {
+            "path": "/" + kong_path(plan.pattern, place.base_path),
+            "pathType": "ImplementationSpecific",
+            "backend": {"service": {"name": service.service, "port": {"number": service.port}}},
+        }
+        rules = [{"host": h, "http": {"paths": [path]}} for h in place.hosts] or [{"http": {"paths": [path]}}]
+        self.out.objects.append(
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "Ingress",
+                "metadata": {
+                    "name": name,
+                    "namespace": namespace,
+                    "labels": {"app.kubernetes.io/managed-by": "apic"},
+                    "annotations": annotations,
+                },
+                "spec": {"ingressClassName": "kong", "rules": rules},
+            }
+        )
+        if plan.upstream.timeout is not None:
+            self.out.report(
+                codes.TARGET_APPROXIMATION,
+                route,
+                "timeout" if route.timeout else None,
+                f"{route.label}: the Kong controller reads timeouts from the Service "
+                f"(`konghq.com/read-timeout` on `{service.service}`), which apic does not write",
+            )
+
+    def route_plugins(self, plan: RoutePlan, place: Placement) -> list[dict[str, Json]] | None:
+        route = plan.route
+        auth = auth_plugins(self.out, self.api, plan)
+        if auth.anonymous:
+            self.out.report(
+                codes.TARGET_UNSUPPORTED,
+                route,
+                "auth",
+                f"{route.label} accepts alternatives, which Kong says with an anonymous consumer and a "
+                "plugin on the consumer and route together; apic does not write that for the Kong "
+                "controller yet",
+                help="use target kong (decK), which writes it",
+            )
+            return None
+        plugins = list(auth.plugins)
+        if auth.api_key and self.api.usage_plans:
+            allowed = sorted(
+                self.group(p.name)
+                for p in self.api.usage_plans
+                if place.stage is None or place.stage in p.stages
+            )
+            plugins.append(
+                {
+                    "name": "acl",
+                    "config": {"allow": allowed or [self.group("no-usage-plan")], "hide_groups_header": True},
+                }
+            )
+        limits: dict[str, int | float] = {}
+        stage = self.api.stage(place.stage) if place.stage else None
+        throttle = route.throttle or (stage.throttle if stage is not None else None)
+        if throttle is not None and throttle.rate is not None:
+            add_rate(self.out, limits, throttle.rate, throttle, "rate", f"{route.label} throttle")
+            warn_burst(self.out, throttle.burst, throttle, f"{route.label} throttle")
+        limit = rate_limiting(limits, "service")
+        if limit is not None:
+            plugins.append(limit)
+        preflight = self.preflights.get(route.path) if plan.cors is not None else None
+        if preflight is not None:
+            plugins.append(cors(preflight))
+        cached = cached_in(self.api, route, stage) if plan.cached else []
+        if cached:
+            plugins.append(proxy_cache(self.out, plan, cached))
+        try:
+            uri = rewrite(plan, place, "", "")
+        except ValueError as error:
+            self.out.report(codes.TARGET_UNSUPPORTED, route, None, f"{route.label}: {error}")
+            return None
+        transformer, correlation = forwarding(self.out, plan, uri)
+        plugins.extend(p for p in (transformer, correlation) if p is not None)
+        return plugins
+
+    def group(self, plan_name: str) -> str:
+        return f"{self.api.name}:{plan_name}"
+
+    def consumers(self) -> None:
+        """KongConsumers in the API's first namespace, each with its credentials (Secrets) and
+        its plan's rate limit (a KongPlugin named on the consumer)."""
+        if not self.api.consumers:
+            return
+        namespace = self.namespaces[0] if self.namespaces else "default"
+        plans = {p.name: p for p in self.api.usage_plans}
+        for key in key_plan(self.api).consumers:
+            consumer = key.consumer
+            name = dns_name(consumer.name)
+            credentials = []
+            if key.enabled:
+                secret = dns_name(name, "key-auth")
+                credentials.append(secret)
+                if key.value is KeyValue.GIVEN and key.secret is not None:
+                    self.secret(secret, namespace, "key-auth", {"key": key.secret})
+                else:
+                    self.out.report(
+                        codes.TARGET_APPROXIMATION,
+                        consumer,
+                        "api_key" if key.value is KeyValue.ENV else None,
+                        f"consumer `{consumer.name}`: its key is not in the source, so its Secret "
+                        f"`{secret}` is not written; create it in namespace `{namespace}` with the key "
+                        "and the label konghq.com/credential=key-auth",
+                        help=f"kubectl -n {namespace} create secret generic {secret} --from-literal=key=… && "
+                        f"kubectl -n {namespace} label secret {secret} konghq.com/credential=key-auth",
+                    )
+            annotations = dict(CLASS)
+            if key.plan in plans:
+                acl = dns_name(name, "acl")
+                credentials.append(acl)
+                self.secret(acl, namespace, "acl", {"group": self.group(key.plan)})
+                limit = self.plan_limit(plans[key.plan])
+                if limit is not None:
+                    plugin_name = dns_name(name, "rate-limiting")
+                    annotations["konghq.com/plugins"] = plugin_name
+                    self.out.objects.append(
+                        {
+                            "apiVersion": KONG_API,
+                            "kind": "KongPlugin",
+                            "metadata": {
+                                "name": plugin_name,
+                                "namespace": namespace,
+                                "annotations": dict(CLASS),
+                            },
+                            "plugin": "rate-limiting",
+                            "config": limit["config"],
+                        }
+                    )
+            entity: dict[str, Json] = {
+                "apiVersion": KONG_API,
+                "kind": "KongConsumer",
+                "metadata": {"name": name, "namespace": namespace, "annotations": annotations},
+                "username": consumer.name,
+            }
+            if credentials:
+                entity["credentials"] = credentials
+            self.out.objects.append(entity)
+
+    def plan_limit(self, plan) -> dict[str, Json] | None:  # type: ignore[no-untyped-def]
+        limits: dict[str, int | float] = {}
+        if plan.throttle is not None and plan.throttle.rate is not None:
+            add_rate(
+                self.out,
+                limits,
+                plan.throttle.rate,
+                plan.throttle,
+                "rate",
+                f"usage plan `{plan.name}` throttle",
+            )
+        if plan.quota is not None:
+            add_rate(self.out, limits, plan.quota, plan, "quota", f"usage plan `{plan.name}` quota")
+        return rate_limiting(limits, "consumer")
+
+    def secret(self, name: str, namespace: str, credential: str, data: dict[str, str]) -> None:
+        self.out.objects.append(
+            {
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {
+                    "name": name,
+                    "namespace": namespace,
+                    "labels": {"konghq.com/credential": credential},
+                },
+                "stringData": data,
+            }
+        )

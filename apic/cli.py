@@ -355,7 +355,10 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             args.output_format,
             help=did_you_mean(args.output_format, target.output_formats),
         )
-    target_options = parse_target_options(target, args.option)
+    configured, refused = configured_options(target, config_for(files[0], args.project_root))
+    if refused:
+        return refused, EXIT_ERROR, 1
+    target_options = configured | parse_target_options(target, args.option)
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise UsageError(
             f"`-o {args.output}` is a file; -o names the folder the artifacts are written into",
@@ -424,6 +427,32 @@ def say_config(file: Path, config: LoadedConfig) -> None:
     """`--verbose`: which configuration file applies to `file` (stderr, so outputs stay clean)."""
     used = config.source.path if config.source is not None else "none (the defaults)"
     print(f"apic: configuration for {file}: {used}", file=sys.stderr)
+
+
+def configured_options(
+    target: Target, config: LoadedConfig
+) -> tuple[dict[str, OptionValue], list[Diagnostic]]:
+    """The target's options from `[targets.<name>]` of the configuration, each checked like
+    `--option` (which overrides it); a bad one is AP020 on its key."""
+    found: dict[str, OptionValue] = {}
+    refused: list[Diagnostic] = list(config.diagnostics) if not config.ok else []
+    for name, value in config.config.targets.get(target.name, {}).items():
+        option = target.options.get(name)
+        where = config.span("targets", target.name, name)
+        if option is None:
+            known = ", ".join(sorted(target.options)) or "none"
+            refused.append(
+                codes.INVALID_CONFIG(
+                    where, f"target `{target.name}` has no option `{name}` (its options: {known})"
+                )
+            )
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        try:
+            found[name] = option.parse(text)
+        except ValueError as error:
+            refused.append(codes.INVALID_CONFIG(where, f"`{name}` of target `{target.name}` must be {error}"))
+    return found, refused
 
 
 def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionValue]:

@@ -11,6 +11,9 @@ backend-plain-http = "error"         # a severity, or "off"
 [lint.rules.integration-timeout-range]
 severity   = "warning"               # options sit beside the severity
 max = "60s"
+
+[targets.k8s]
+controller = "kong"                  # what `--option controller=kong` says; the command line wins
 ```
 
 The file is validated as one pydantic model; every problem is an AP020 diagnostic that
@@ -56,6 +59,10 @@ class ApicConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lint: LintSection = Field(default_factory=LintSection)
+    targets: dict[str, dict[str, bool | int | str]] = Field(
+        default_factory=dict,
+        description='per target, option values as `--option` takes them: `[targets.k8s] controller = "kong"`',
+    )
 
 
 @dataclass

@@ -95,3 +95,27 @@ def test_the_controller_option_takes_only_what_is_written() -> None:
     assert option.parse("kong") == "kong"
     with pytest.raises(ValueError, match="one of alb, kong"):
         option.parse("nginx")
+
+
+def test_the_controller_is_a_project_setting_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from apic.cli import main
+
+    shutil.copy(CASES / "k8s-routing" / "api.gw", tmp_path / "api.gw")
+    (tmp_path / "apic.toml").write_text('[targets.k8s]\ncontroller = "kong"\n', encoding="utf-8")
+    assert (
+        main(["compile", str(tmp_path / "api.gw"), "-t", "k8s", "--no-lint", "--project-root", str(tmp_path)])
+        == 0
+    )
+    assert "kind: KongPlugin" in capsys.readouterr().out
+    # the command line wins over the file
+    args = ["compile", str(tmp_path / "api.gw"), "-t", "k8s", "--no-lint", "--project-root", str(tmp_path)]
+    assert main([*args, "--option", "controller=alb"]) in (0, 1)
+    assert "kind: KongPlugin" not in capsys.readouterr().out
+    (tmp_path / "apic.toml").write_text('[targets.k8s]\ncontroller = "traefik"\n', encoding="utf-8")
+    assert main([*args, "--format", "json"]) == 2
+    findings = __import__("json").loads(capsys.readouterr().err)  # compile keeps stdout for artifacts
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
+        ("AP020", 2, 1, "`controller` of target `k8s` must be one of alb, kong")
+    ]

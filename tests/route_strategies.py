@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from hypothesis import strategies as st
 
-from apic.compiler.model import HttpMethod, Route
+from apic.api import load
+from apic.compiler.frontends.dsl.printer import print_model
+from apic.compiler.model import Api, ApiKind, Backend, GatewayModel, HttpMethod, K8sService, Route
 
 
 def route(method: str, path: str) -> Route:
@@ -34,3 +39,21 @@ def route_sets(draw: st.DrawFn) -> list[Route]:
 REQUEST_PATH = st.lists(st.sampled_from(["a", "b", "a.b", "axb", "c"]), max_size=4).map(
     lambda parts: "/" + "/".join(parts)
 )
+
+
+REQUESTS = st.lists(st.tuples(st.sampled_from(["GET", "POST", "PUT"]), REQUEST_PATH), min_size=1)
+
+
+def cluster_model(routes: list[Route]) -> GatewayModel:
+    """An HTTP API of `routes` sending everything to one Kubernetes service, printed and
+    loaded back so that every node has a source position (targets report on them)."""
+    backend = Backend(name="app", k8s=K8sService(service="app", namespace="web", port=80))
+    api = Api(
+        name="a",
+        kind=ApiKind.HTTP,
+        backends=(backend,),
+        routes=tuple(replace(r, backend="app") for r in routes),
+    )
+    loaded = load(Path("/virtual/routes.gw"), text=print_model(GatewayModel(apis=(api,))))
+    assert loaded.model is not None
+    return loaded.model

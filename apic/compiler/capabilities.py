@@ -168,6 +168,24 @@ KONG = Platform(
 )
 
 
+# What a Kubernetes router (an HTTPRoute, an ALB Ingress) has no place for: API keys and
+# consumers (refused: security), API Gateway's own integrations, templates, responses,
+# canary stages and endpoint kinds, its policy names and truststores, WebSocket routing.
+ROUTER_LACKS = (
+    Feature.API_KEYS,
+    Feature.USAGE_PLANS,
+    Feature.USAGE_PLAN_METHOD_THROTTLES,
+    Feature.MAPPING_TEMPLATES,
+    Feature.INTEGRATION_RESPONSES,
+    Feature.MOCK_INTEGRATIONS,
+    Feature.AWS_SERVICE_INTEGRATIONS,
+    Feature.CANARY,
+    Feature.EDGE_ENDPOINTS,
+    Feature.ENHANCED_TLS_POLICIES,
+    Feature.MUTUAL_TLS,
+    Feature.WEBSOCKET_APIS,
+)
+
 # Gateway API HTTPRoute (gateway.networking.k8s.io/v1) as the `gateway-api` target writes it:
 # routing, rewrites, header changes, CORS and timeouts. Refused: API keys and usage plans (an
 # HTTPRoute cannot authenticate; the builder refuses every other auth too), what has no
@@ -179,25 +197,9 @@ GATEWAY_API = Platform(
     "Gateway API HTTPRoute",
     {
         **{feature: frozenset(ApiKind) for feature in Feature},
-        **{
-            feature: NO_KIND
-            for feature in (
-                Feature.API_KEYS,
-                Feature.USAGE_PLANS,
-                Feature.USAGE_PLAN_METHOD_THROTTLES,
-                Feature.MAPPING_TEMPLATES,
-                Feature.INTEGRATION_RESPONSES,
-                Feature.MOCK_INTEGRATIONS,
-                Feature.AWS_SERVICE_INTEGRATIONS,
-                Feature.CANARY,
-                Feature.EDGE_ENDPOINTS,
-                Feature.PRIVATE_ENDPOINTS,
-                Feature.TLS_POLICIES,
-                Feature.ENHANCED_TLS_POLICIES,
-                Feature.MUTUAL_TLS,
-                Feature.WEBSOCKET_APIS,
-            )
-        },
+        **{feature: NO_KIND for feature in ROUTER_LACKS},
+        Feature.PRIVATE_ENDPOINTS: NO_KIND,
+        Feature.TLS_POLICIES: NO_KIND,
     },
     {
         Feature.API_KEYS: "an HTTPRoute cannot check API keys (target kong can, and k8s with the Kong "
@@ -229,23 +231,7 @@ K8S_ALB = Platform(
     "an ALB Ingress (AWS Load Balancer Controller)",
     {
         **{feature: frozenset(ApiKind) for feature in Feature},
-        **{
-            feature: NO_KIND
-            for feature in (
-                Feature.API_KEYS,
-                Feature.USAGE_PLANS,
-                Feature.USAGE_PLAN_METHOD_THROTTLES,
-                Feature.MAPPING_TEMPLATES,
-                Feature.INTEGRATION_RESPONSES,
-                Feature.MOCK_INTEGRATIONS,
-                Feature.AWS_SERVICE_INTEGRATIONS,
-                Feature.CANARY,
-                Feature.EDGE_ENDPOINTS,
-                Feature.ENHANCED_TLS_POLICIES,
-                Feature.MUTUAL_TLS,
-                Feature.WEBSOCKET_APIS,
-            )
-        },
+        **{feature: NO_KIND for feature in ROUTER_LACKS},
     },
     {
         Feature.API_KEYS: "an ALB cannot check API keys (target kong can)",

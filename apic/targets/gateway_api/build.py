@@ -31,6 +31,7 @@ from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.patterns import escape_literal, overlap
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.base import Reporter
+from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
@@ -91,6 +92,15 @@ class ApiRoutes:
                 if rule is not None:
                     rules.setdefault((place, namespace), []).append(rule)
         self.warn_shared_winners()
+        left_out = {
+            Unwritten.THROTTLES,
+            Unwritten.CACHES,
+            Unwritten.VALIDATION,
+            Unwritten.TRACING,
+            Unwritten.GATEWAY_RESPONSES,
+            Unwritten.VPC_LINKS,
+        }
+        say_unwritten(self.out, self.api, "an HTTPRoute", left_out)
         for (place, namespace), found in sorted(
             rules.items(), key=lambda kv: (kv[0][0].base_path, kv[0][0].hosts, kv[0][1])
         ):
@@ -224,13 +234,6 @@ class ApiRoutes:
                 "auth",
                 f"{route.label} requires {wanted}: an HTTPRoute cannot authenticate callers",
                 help="use target kong, or k8s with --option controller=kong, which carry the auth plugins",
-            )
-        if plan.rate_limit is not None and route.throttle is not None:
-            self.out.report(
-                codes.TARGET_APPROXIMATION,
-                route.throttle,
-                None,
-                f"{route.label}: the throttle is not written: HTTPRoute has no rate limits",
             )
 
     def warn_shared_winners(self) -> None:

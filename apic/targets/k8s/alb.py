@@ -26,7 +26,8 @@ from apic.compiler import codes
 from apic.compiler.model import Api, EndpointType, HealthCheck, HttpMethod, K8sService, Route
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name
+from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
+from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = Any
 PREFIX = "alb.ingress.kubernetes.io/"
@@ -70,18 +71,7 @@ class AlbApi:
     # --- what an ALB cannot do ---------------------------------------------------------
 
     def service(self, plan: RoutePlan) -> K8sService | None:
-        backend, route = plan.upstream.backend, plan.route
-        if backend is None or backend.k8s is None:
-            self.out.report(
-                codes.TARGET_MISSING_FIELD,
-                route,
-                None,
-                f"{route.label}: an Ingress sends requests to a Kubernetes service, and backend "
-                f"`{backend.name if backend else route.backend}` has no `k8s` block",
-                help='add `k8s { service = "…", namespace = "…", port = … }` to the backend',
-            )
-            return None
-        return backend.k8s
+        return k8s_service(self.out, plan)
 
     def allowed(self, plan: RoutePlan) -> bool:
         route = plan.route
@@ -113,58 +103,7 @@ class AlbApi:
         return True
 
     def say_unwritten(self) -> None:
-        api = self.api
-        for plan in self.plans:
-            route = plan.route
-            if route.throttle is not None:
-                self.approximation(
-                    route.throttle,
-                    None,
-                    f"{route.label}: an ALB has no rate limits; the throttle is not written",
-                )
-            for mapping in route.forward:
-                self.approximation(
-                    mapping,
-                    None,
-                    f"{route.label}: an ALB does not set request headers or query parameters; "
-                    f"`{mapping.name}` is not written",
-                )
-            if route.cache is not None:
-                self.approximation(
-                    route.cache, None, f"{route.label}: an ALB caches nothing; the cache is not written"
-                )
-        for policy in api.cors:
-            self.approximation(
-                policy,
-                None,
-                "an ALB Ingress does not answer CORS preflights; the policy is not written (the backend "
-                "must)",
-            )
-        for stage in api.stages:
-            if stage.throttle is not None:
-                self.approximation(
-                    stage.throttle,
-                    None,
-                    f"stage `{stage.name}`: an ALB has no rate limits; the throttle is not written",
-                )
-            if stage.cache is not None:
-                self.approximation(
-                    stage.cache,
-                    None,
-                    f"stage `{stage.name}`: an ALB caches nothing; the cache is not written",
-                )
-        for link in api.vpc_links:
-            self.approximation(
-                link,
-                None,
-                f"vpc_link `{link.name}` is not written: the ALB reaches the services in the cluster itself",
-            )
-        for response in api.gateway_responses:
-            self.approximation(
-                response,
-                None,
-                f"gateway response `{response.type}` is not written: an ALB answers errors itself",
-            )
+        say_unwritten(self.out, self.api, "an ALB", set(Unwritten))
 
     def approximation(self, node: Any, field_name: str | None, message: str) -> None:
         self.out.report(codes.TARGET_APPROXIMATION, node, field_name, message)

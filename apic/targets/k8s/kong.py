@@ -22,11 +22,12 @@ from apic.compiler.plan.consumers import KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name
+from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
 from apic.targets.kongplugins.auth import auth_plugins, basic_auth_warnings
 from apic.targets.kongplugins.limits import add_rate, rate_limiting, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
-from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache
+from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
+from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = Any
 KONG_API = "configuration.konghq.com/v1"
@@ -55,20 +56,24 @@ class KongApi:
                 self.route(plan, place, service)
         basic_auth_warnings(self.out, self.api, self.plans)
         self.consumers()
+        left_out = {Unwritten.VALIDATION, Unwritten.GATEWAY_RESPONSES, Unwritten.VPC_LINKS}
+        say_unwritten(self.out, self.api, "the Kong controller's output", left_out)
+        if tracing_enabled(self.api):
+            node = (
+                self.api.tracing
+                if self.api.tracing is not None
+                else next(s for s in self.api.stages if s.tracing)
+            )
+            self.out.report(
+                codes.TARGET_APPROXIMATION,
+                node,
+                None if self.api.tracing is not None else "tracing",
+                f"api `{self.api.name}`: no opentelemetry plugin is written for the Kong controller: the "
+                "collector's endpoint is not in the source (target kong writes a decK placeholder for it)",
+            )
 
     def service(self, plan: RoutePlan) -> K8sService | None:
-        backend, route = plan.upstream.backend, plan.route
-        if backend is None or backend.k8s is None:
-            self.out.report(
-                codes.TARGET_MISSING_FIELD,
-                route,
-                None,
-                f"{route.label}: an Ingress sends requests to a Kubernetes service, and backend "
-                f"`{backend.name if backend else route.backend}` has no `k8s` block",
-                help='add `k8s { service = "…", namespace = "…", port = … }` to the backend',
-            )
-            return None
-        return backend.k8s
+        return k8s_service(self.out, plan)
 
     def route(self, plan: RoutePlan, place: Placement, service: K8sService) -> None:
         route = plan.route

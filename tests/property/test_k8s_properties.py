@@ -1,0 +1,62 @@
+"""Target `k8s` over generated route tables and models: the Kong controller's routes pick the
+model's route, and every model compiles or is refused on every controller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from k8s_checks import kong_controller_problems, kong_routes, problems
+from kong_checks import kong_pick
+from route_strategies import REQUESTS, cluster_model, route_sets
+from strategies import models
+
+from apic.api import load
+from apic.compiler.diagnostics import Severity
+from apic.compiler.frontends.dsl.printer import print_model
+from apic.compiler.model import GatewayModel, Route
+from apic.compiler.model.routes import RouteTable
+from apic.compiler.plan.paths import placements
+from apic.targets.k8s import K8sTarget
+from apic.targets.k8s.kong import ingress_name
+
+
+@settings(max_examples=150, deadline=None)
+@given(route_sets(), REQUESTS)
+def test_the_kong_controller_picks_the_route_the_table_picks(
+    routes: list[Route], requests: list[tuple[str, str]]
+) -> None:
+    model = cluster_model(routes)
+    api = model.apis[0]
+    result = K8sTarget().compile(model, options={"controller": "kong"})
+    doc = kong_routes([o for o in yaml.safe_load_all(result.artifacts[0].text) if o])
+    table = RouteTable.build(api)
+    for method, path in requests:
+        expected = table.match(method, path)
+        picked, tie = kong_pick(doc, method, "any.example", path)
+        want = ingress_name(api, expected, placements(api, expected)[0]) if expected is not None else None
+        assert ((picked["name"] if picked else None), tie) == (want, False), (method, path)
+
+
+@pytest.mark.parametrize("controller", ["alb", "kong"])
+@settings(max_examples=30, deadline=None)
+@given(generated=models())
+def test_every_model_compiles_or_is_refused(controller: str, generated: GatewayModel) -> None:
+    loaded = load(Path("/virtual/k8s.gw"), text=print_model(generated))
+    assert loaded.model is not None
+    result = K8sTarget().compile(loaded.model, options={"controller": controller})
+    refused = any(d.severity is Severity.ERROR for d in result.diagnostics)
+    assert bool(result.artifacts) != refused
+    if result.artifacts:
+        objects = [o for o in yaml.safe_load_all(result.artifacts[0].text) if o]
+        if controller == "alb":
+            assert problems(objects) == []
+        else:
+            said = " ".join(d.message for d in result.diagnostics)
+            assert [
+                p
+                for p in kong_controller_problems(objects)
+                if "(said by a TG002)" not in p or p.split("Secret ")[1].split()[0] not in said
+            ] == []

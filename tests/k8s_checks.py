@@ -174,3 +174,27 @@ def kong_routes(objects: list[dict[str, Any]]) -> dict[str, Any]:
                     route["hosts"] = [rule["host"]]
                 routes.append(route)
     return {"routes": routes}
+
+
+def nginx_pick(objects: list[dict[str, Any]], host: str, path: str) -> str | None:
+    """The Ingress whose location ingress-nginx serves the request with: the host's server
+    (or the default one when no rule names the host), an exact location first, then the
+    regex locations (`~* "^<path>"`, case-insensitive: every non-Exact path once use-regex is
+    on) longest path first, the first that matches."""
+    entries = []
+    for obj in objects:
+        if obj["kind"] != "Ingress":
+            continue
+        for rule in obj["spec"]["rules"]:
+            for entry in rule["http"]["paths"]:
+                entries.append((rule.get("host"), entry, obj["metadata"]["name"]))
+    named = [e for e in entries if e[0] == host]
+    server = named if named else [e for e in entries if e[0] is None]
+    for _, entry, name in server:
+        if entry["pathType"] == "Exact" and entry["path"] == path:
+            return name
+    regexes = sorted((e for e in server if e[1]["pathType"] != "Exact"), key=lambda e: -len(e[1]["path"]))
+    for _, entry, name in regexes:
+        if re.match("^" + entry["path"], path, re.IGNORECASE):
+            return name
+    return None

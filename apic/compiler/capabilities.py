@@ -250,6 +250,38 @@ K8S_ALB = Platform(
 )
 
 
+# An Ingress for ingress-nginx (target `k8s`, controller `nginx`): nginx locations per host.
+# TLS versions are the controller's ConfigMap (`ssl-protocols`), not an Ingress's; what
+# Kubernetes routers lack besides.
+K8S_NGINX = Platform(
+    "an ingress-nginx Ingress",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        **{feature: NO_KIND for feature in ROUTER_LACKS},
+        Feature.TLS_POLICIES: NO_KIND,
+        Feature.PRIVATE_ENDPOINTS: NO_KIND,
+    },
+    {
+        Feature.API_KEYS: "ingress-nginx checks no API keys without an external auth service (the Kong "
+        "controller can)",
+        Feature.USAGE_PLANS: "ingress-nginx has no consumers or quotas",
+        Feature.USAGE_PLAN_METHOD_THROTTLES: "ingress-nginx has no consumers or quotas",
+        Feature.TLS_POLICIES: "ingress-nginx sets TLS versions in its ConfigMap (`ssl-protocols`), not per "
+        "Ingress",
+        Feature.PRIVATE_ENDPOINTS: "an Ingress is as private as the controller's Service; make that internal",
+        Feature.MAPPING_TEMPLATES: "ingress-nginx has no mapping templates",
+        Feature.INTEGRATION_RESPONSES: "ingress-nginx has no integration responses",
+        Feature.MOCK_INTEGRATIONS: "an Ingress sends requests to Kubernetes services only",
+        Feature.AWS_SERVICE_INTEGRATIONS: "an Ingress sends requests to Kubernetes services only",
+        Feature.CANARY: "a stage canary has no ingress-nginx counterpart here",
+        Feature.EDGE_ENDPOINTS: "ingress-nginx has no edge-optimized endpoints",
+        Feature.ENHANCED_TLS_POLICIES: "API Gateway's SecurityPolicy_* names are not nginx's",
+        Feature.MUTUAL_TLS: "ingress-nginx's client certificates come from a Secret, not an S3 truststore",
+        Feature.WEBSOCKET_APIS: "ingress-nginx routes by path, not by message content (`route_selection`)",
+    },
+)
+
+
 @dataclass(frozen=True)
 class FeatureUse:
     """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""

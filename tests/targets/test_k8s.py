@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import check_golden
-from k8s_checks import alb_pick, kong_controller_problems, kong_routes, problems
+from k8s_checks import alb_pick, kong_controller_problems, kong_routes, nginx_pick, problems
 from kong_checks import kong_pick
 from route_samples import samples, table_text
 from test_cfn import case_input, diagnostic_lines
@@ -46,6 +46,13 @@ def request_table(model: GatewayModel, objects: list[dict], controller: str) -> 
         if controller == "alb":
             got = alb_pick(objects, sample.method, sample.host, sample.path)
             want = alb_backend_of(sample.expected, model) if sample.expected is not None else None
+        elif controller == "nginx":
+            got = nginx_pick(objects, sample.host, sample.path)
+            want = (
+                ingress_name(sample.api, sample.expected, sample.placement)
+                if sample.expected is not None
+                else None
+            )
         else:
             picked, tie = kong_pick(routes, sample.method, sample.host, sample.path)
             got = picked["name"] if picked is not None and not tie else None
@@ -59,7 +66,7 @@ def request_table(model: GatewayModel, objects: list[dict], controller: str) -> 
     return table_text(found), wrong
 
 
-@pytest.mark.parametrize("controller", ["alb", "kong"])
+@pytest.mark.parametrize("controller", ["alb", "kong", "nginx"])
 @pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
 def test_golden_case(case: Path, controller: str, update_goldens: bool) -> None:
     loaded = load(case_input(case))
@@ -77,7 +84,7 @@ def test_golden_case(case: Path, controller: str, update_goldens: bool) -> None:
     text = result.artifacts[0].text
     check_golden(written, text, update_goldens)
     objects = [o for o in yaml.safe_load_all(text) if o]
-    if controller == "alb":
+    if controller in ("alb", "nginx"):
         assert problems(objects) == []
     else:
         unwritten = {f"{d.message}" for d in diagnostics}
@@ -86,15 +93,23 @@ def test_golden_case(case: Path, controller: str, update_goldens: bool) -> None:
         ] == []
     table, wrong = request_table(loaded.model, objects, controller)
     check_golden(case / f"k8s-{controller}.requests.txt", table, update_goldens)
-    assert wrong == []
+    # ingress-nginx orders regexes by length: where that is not the model's order, a TG002
+    # on the route that must win says so, and only there may the controller disagree
+    said = [d.message for d in diagnostics if "must win over" in d.message]
+    assert [
+        w
+        for w in wrong
+        if not any(m.startswith(w.split(" -> ")[1].split(":")[0] + " must win") for m in said)
+    ] == []
 
 
 def test_the_controller_option_takes_only_what_is_written() -> None:
     option = K8sTarget.options["controller"]
     assert option.parse("alb") == "alb"
     assert option.parse("kong") == "kong"
-    with pytest.raises(ValueError, match="one of alb, kong"):
-        option.parse("nginx")
+    assert option.parse("nginx") == "nginx"
+    with pytest.raises(ValueError, match="one of alb, kong, nginx"):
+        option.parse("traefik")
 
 
 def test_the_controller_is_a_project_setting_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,5 +132,5 @@ def test_the_controller_is_a_project_setting_too(tmp_path: Path, capsys: pytest.
     assert main([*args, "--format", "json"]) == 2
     findings = __import__("json").loads(capsys.readouterr().err)  # compile keeps stdout for artifacts
     assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
-        ("AP020", 2, 1, "`controller` of target `k8s` must be one of alb, kong")
+        ("AP020", 2, 1, "`controller` of target `k8s` must be one of alb, kong, nginx")
     ]

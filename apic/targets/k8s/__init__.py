@@ -1,8 +1,8 @@
 """Target `k8s`: Kubernetes Ingress objects (networking.k8s.io/v1) for an Ingress controller.
 
 `--option controller=alb` (the AWS Load Balancer Controller) or `kong` (the Kong Ingress
-Controller); the controller picks the capability row lint and refusals read. ingress-nginx
-is the rest of issue 14.
+Controller) or `nginx` (ingress-nginx); the controller picks the capability row lint and
+refusals read.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from apic.compiler.capabilities import K8S_ALB, KONG, Platform
+from apic.compiler.capabilities import K8S_ALB, K8S_NGINX, KONG, Platform
 from apic.compiler.model import ApiKind, GatewayModel
 from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption
 from apic.targets.k8s.alb import AlbApi
 from apic.targets.k8s.kong import KongApi
+from apic.targets.k8s.nginx import NginxApi
 from apic.targets.k8s.objects import Ingresses
 from apic.targets.yamltext import IndentedListDumper, dump_all
 
-PLATFORMS = {"alb": K8S_ALB, "kong": KONG}
+BUILDERS = {"alb": AlbApi, "kong": KongApi, "nginx": NginxApi}
+PLATFORMS = {"alb": K8S_ALB, "kong": KONG, "nginx": K8S_NGINX}
 
 
 class K8sTarget(Target):
@@ -28,7 +30,10 @@ class K8sTarget(Target):
     output_formats: ClassVar[tuple[str, ...]] = ("yaml",)
     options: ClassVar[dict[str, TargetOption]] = {
         "controller": TargetOption(
-            str, "alb", "the Ingress controller: alb or kong", choices=tuple(PLATFORMS)
+            str,
+            "alb",
+            "the Ingress controller: alb, kong, or nginx (ingress-nginx, retired in March 2026)",
+            choices=tuple(PLATFORMS),
         ),
     }
 
@@ -41,8 +46,7 @@ class K8sTarget(Target):
         out = Ingresses()
         for api in model.apis:
             if api.kind is not ApiKind.WEBSOCKET:  # refused as a whole by the capability table
-                builder = AlbApi if options["controller"] == "alb" else KongApi
-                builder(api, out).build()
+                BUILDERS[str(options["controller"])](api, out).build()
         objects = sorted(
             out.objects, key=lambda o: (o["kind"], o["metadata"]["namespace"], o["metadata"]["name"])
         )

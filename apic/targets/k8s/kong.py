@@ -23,7 +23,7 @@ from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
-from apic.targets.kongplugins.auth import auth_plugins, basic_auth_warnings
+from apic.targets.kongplugins.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
 from apic.targets.kongplugins.limits import add_rate, rate_limiting, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
 from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
@@ -31,6 +31,7 @@ from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = Any
 KONG_API = "configuration.konghq.com/v1"
+ANON = "apic:for-anonymous"  # marks, inside apic only, the plugin the anonymous consumer names
 CLASS = {"kubernetes.io/ingress.class": "kong"}
 
 
@@ -46,6 +47,9 @@ class KongApi:
         self.plans = route_plans(api)
         self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
         self.namespaces: list[str] = []
+        self.anonymous: list[
+            tuple[str, str, Route]
+        ] = []  # (namespace, plugin, route) for the anonymous consumer
 
     def build(self) -> None:
         for plan in self.plans:
@@ -56,6 +60,7 @@ class KongApi:
                 self.route(plan, place, service)
         basic_auth_warnings(self.out, self.api, self.plans)
         self.consumers()
+        self.anonymous_consumer()
         left_out = {Unwritten.VALIDATION, Unwritten.GATEWAY_RESPONSES, Unwritten.VPC_LINKS}
         say_unwritten(self.out, self.api, "the Kong controller's output", left_out)
         if tracing_enabled(self.api):
@@ -88,6 +93,8 @@ class KongApi:
         for plugin in plugins:
             plugin_name = hashed_name(f"{name[:40]}-{plugin['name']}", f"{name}:{plugin['name']}")
             names.append(plugin_name)
+            if plugin.pop(ANON, False):
+                self.anonymous.append((namespace, plugin_name, route))
             self.out.objects.append(
                 {
                     "apiVersion": KONG_API,
@@ -136,18 +143,17 @@ class KongApi:
     def route_plugins(self, plan: RoutePlan, place: Placement) -> list[dict[str, Json]] | None:
         route = plan.route
         auth = auth_plugins(self.out, self.api, plan)
-        if auth.anonymous:
-            self.out.report(
-                codes.TARGET_UNSUPPORTED,
-                route,
-                "auth",
-                f"{route.label} accepts alternatives, which Kong says with an anonymous consumer and a "
-                "plugin on the consumer and route together; apic does not write that for the Kong "
-                "controller yet",
-                help="use target kong (decK), which writes it",
-            )
-            return None
         plugins = list(auth.plugins)
+        if auth.anonymous:
+            # named on both this route's Ingress and the anonymous KongConsumer, the controller
+            # applies it to that consumer on this route: requests no alternative accepted
+            plugins.append(
+                {
+                    "name": "request-termination",
+                    "config": {"status_code": 401, "message": "Unauthorized"},
+                    ANON: True,
+                }
+            )
         if auth.api_key and self.api.usage_plans:
             allowed = sorted(
                 self.group(p.name)
@@ -186,6 +192,39 @@ class KongApi:
 
     def group(self, plan_name: str) -> str:
         return f"{self.api.name}:{plan_name}"
+
+    def anonymous_consumer(self) -> None:
+        """The consumer the auth plugins of routes with alternatives let failed requests through
+        as, and on which those routes' request-termination plugins stop them. Kong consumers
+        are global, so there is one, in the namespace of the first such route; a plugin it
+        names must be in its namespace."""
+        if not self.anonymous:
+            return
+        namespace = self.anonymous[0][0]
+        for other, _, route in self.anonymous:
+            if other != namespace:
+                self.out.report(
+                    codes.TARGET_UNSUPPORTED,
+                    route,
+                    "auth",
+                    f"{route.label} accepts alternatives in namespace `{other}`, but the anonymous "
+                    f"consumer they need is in `{namespace}`, and a KongConsumer names plugins of its "
+                    "own namespace only",
+                    help="serve the routes with alternatives from one namespace",
+                )
+        names = sorted(plugin for ns, plugin, _ in self.anonymous if ns == namespace)
+        self.out.objects.append(
+            {
+                "apiVersion": KONG_API,
+                "kind": "KongConsumer",
+                "metadata": {
+                    "name": ANONYMOUS,
+                    "namespace": namespace,
+                    "annotations": {**CLASS, "konghq.com/plugins": ",".join(names)},
+                },
+                "username": ANONYMOUS,
+            }
+        )
 
     def consumers(self) -> None:
         """KongConsumers in the API's first namespace, each with its credentials (Secrets) and

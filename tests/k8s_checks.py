@@ -97,6 +97,12 @@ def alb_path_matches(path_rule: dict[str, Any], path: str) -> bool:
 
 def alb_pick(objects: list[dict[str, Any]], method: str, host: str, path: str) -> str | None:
     """The backend (service or action name) the ALB forwards the request to."""
+    found = alb_rule(objects, method, host, path)
+    return found[0] if found is not None else None
+
+
+def alb_rule(objects: list[dict[str, Any]], method: str, host: str, path: str) -> tuple[str, str] | None:
+    """(backend name, path pattern) of the listener rule that takes the request."""
     for rule_host, path_rule, notes in alb_rules(objects):
         if rule_host is not None and rule_host != host:
             continue
@@ -108,7 +114,7 @@ def alb_pick(objects: list[dict[str, Any]], method: str, host: str, path: str) -
             methods = [c["httpRequestMethodConfig"]["Values"] for c in json.loads(conditions)]
             if not all(method in values for values in methods):
                 continue
-        return name
+        return name, path_rule["path"]
     return None
 
 

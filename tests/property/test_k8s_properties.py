@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
-from k8s_checks import kong_controller_problems, kong_routes, problems
+from k8s_checks import alb_rule, kong_controller_problems, kong_routes, problems
 from kong_checks import kong_pick
 from route_strategies import REQUESTS, cluster_model, route_sets
 from strategies import models
@@ -16,10 +16,11 @@ from strategies import models
 from apic.api import load
 from apic.compiler.diagnostics import Severity
 from apic.compiler.frontends.dsl.printer import print_model
-from apic.compiler.model import GatewayModel, Route
+from apic.compiler.model import GatewayModel, HttpMethod, Route
 from apic.compiler.model.routes import RouteTable
 from apic.compiler.plan.paths import placements
 from apic.targets.k8s import K8sTarget
+from apic.targets.k8s.alb import action_name, pattern
 from apic.targets.k8s.kong import ingress_name
 
 
@@ -60,3 +61,33 @@ def test_every_model_compiles_or_is_refused(controller: str, generated: GatewayM
                 for p in kong_controller_problems(objects)
                 if "(said by a TG002)" not in p or p.split("Secret ")[1].split()[0] not in said
             ] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(route_sets(), REQUESTS)
+def test_an_alb_picks_the_route_the_table_picks_or_says_why_not(
+    routes: list[Route], requests: list[tuple[str, str]]
+) -> None:
+    model = cluster_model(routes)
+    api = model.apis[0]
+    result = K8sTarget().compile(model, options={"controller": "alb"})
+    objects = [o for o in yaml.safe_load_all(result.artifacts[0].text) if o]
+    said = [d.message for d in result.diagnostics if "also takes longer paths" in d.message]
+    by_rule = {
+        (action_name(r) if HttpMethod.ANY not in r.methods else "app", alb_path(r)): r for r in api.routes
+    }
+    table = RouteTable.build(api)
+    for method, path in requests:
+        expected = table.match(method, path)
+        found = alb_rule(objects, method, "any.example", path)
+        picked = by_rule[found] if found is not None else None
+        if picked is expected:
+            continue
+        # only a route whose pattern is said to take longer paths may take this request
+        assert isinstance(picked, Route), (method, path, found)
+        assert any(m.startswith(f"{picked.label}: its ALB pattern") for m in said), (method, path)
+
+
+def alb_path(route: Route) -> str:
+    """The path the ALB Ingress writes for a route of a placement without base path."""
+    return route.path if "{" not in route.path else pattern(route.path)

@@ -5,7 +5,7 @@ Prefix (the longest first), then ImplementationSpecific in the order listed; Ing
 one `group.name` are taken by `group.order`. An ALB path pattern's `*` matches any run of
 characters, `/` included. So:
 - a route without variables is an Exact path (it beats every route with a variable);
-- a route with variables is an ImplementationSpecific pattern, `{x}` and `{x+}` as `*`,
+- a route with variables is an ImplementationSpecific pattern, `{x}` and `{x+}` as `?*`,
   listed with the routes of more segments first (a shorter pattern's `*` would also take
   their longer paths), then by the plan's precedence; `$default` is `/*`, listed last;
 - methods are conditions of a per-route action (`actions.<name>` forwards to the service,
@@ -46,8 +46,9 @@ def action_name(route: Route) -> str:
 
 
 def pattern(path: str) -> str:
-    """`/book/{id}` -> `/book/*`: an ALB path pattern."""
-    return _VARIABLE.sub("*", path)
+    """`/book/{id}` -> `/book/?*`: an ALB path pattern, where `?` is one character and `*` any
+    run of them, so a variable takes at least one character, as in the model."""
+    return _VARIABLE.sub("?*", path)
 
 
 class AlbApi:
@@ -67,6 +68,8 @@ class AlbApi:
         shared = {**self.listener(), **self.idle_timeout([r for rs in by_namespace.values() for r in rs])}
         for order, (namespace, routes) in enumerate(sorted(by_namespace.items()), start=1):
             self.ingress(namespace, order, routes, shared)
+        listed = [p for _, routes in sorted(by_namespace.items()) for p, _ in self.ordered(routes)]
+        self.say_overreach(listed)
 
     # --- what an ALB cannot do ---------------------------------------------------------
 
@@ -146,6 +149,21 @@ class AlbApi:
                 "spec": {"ingressClassName": "alb", "rules": spec_rules},
             }
         )
+
+    def say_overreach(self, listed: list[RoutePlan]) -> None:
+        """An ALB pattern's `*` takes any run of characters, `/` included: a `{x}` (one segment
+        in the model) takes longer paths too, which the model answers with another route or
+        none. Said on each route whose pattern does that."""
+        for plan in listed:
+            if any(s.kind == "param" for s in plan.pattern.segments):
+                self.out.report(
+                    codes.TARGET_APPROXIMATION,
+                    plan.route,
+                    "path",
+                    f"{plan.route.label}: its ALB pattern `{pattern(plan.route.path)}` also takes longer "
+                    "paths (an ALB `*` spans `/`), which the model gives to another route or none; "
+                    "routes with more segments are listed first",
+                )
 
     def ordered(self, routes: list[tuple[RoutePlan, K8sService]]) -> list[tuple[RoutePlan, K8sService]]:
         """Exact paths in the plan's order, then patterns with more segments first, then the

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import given, settings
-from k8s_checks import alb_rule, kong_controller_problems, kong_routes, problems
+from k8s_checks import alb_rule, kong_controller_problems, kong_routes, nginx_pick, problems
 from kong_checks import kong_pick
 from route_strategies import REQUESTS, cluster_model, route_sets
 from strategies import models
@@ -91,3 +91,34 @@ def test_an_alb_picks_the_route_the_table_picks_or_says_why_not(
 def alb_path(route: Route) -> str:
     """The path the ALB Ingress writes for a route of a placement without base path."""
     return route.path if "{" not in route.path else pattern(route.path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(route_sets(), REQUESTS)
+def test_ingress_nginx_picks_the_route_the_table_picks_or_says_why_not(
+    routes: list[Route], requests: list[tuple[str, str]]
+) -> None:
+    model = cluster_model(routes)
+    api = model.apis[0]
+    result = K8sTarget().compile(model, options={"controller": "nginx"})
+    if not result.artifacts:
+        # two routes on one path that differ only by method: refused, and said so on the route
+        assert any("differ only by method" in d.message for d in result.diagnostics)
+        return
+    objects = [o for o in yaml.safe_load_all(result.artifacts[0].text) if o]
+    said = [d.message for d in result.diagnostics if "must win over" in d.message]
+    by_name = {ingress_name(api, r, placements(api, r)[0]): r for r in api.routes}
+    table = RouteTable.build(api)
+    for _method, path in requests:
+        # ingress-nginx matches no methods: the model's route for any method of the path is a
+        # fair answer, and a route said to lose to a longer regex may lose there
+        candidates = {table.match(m, path) for m in ("GET", "POST", "PUT", "DELETE")}
+        picked = by_name.get(nginx_pick(objects, "any.example", path) or "")
+        if picked in candidates or (picked is None and candidates == {None}):
+            continue
+        assert any(
+            m.startswith(f"{c.label} must win over ") and picked.label in m
+            for m in said
+            for c in candidates
+            if c
+        ), (path, picked)

@@ -241,21 +241,24 @@ class ApiRoutes:
         HTTPRoute leaves the order of RegularExpression matches to the implementation."""
         variable = [p for p in self.plans if not p.pattern.literal and not p.pattern.catch_all]
         for i, first in enumerate(variable):
-            for later in variable[i + 1 :]:
-                same_methods = set(first.route.methods) & set(later.route.methods) or HttpMethod.ANY in (
-                    *first.route.methods,
-                    *later.route.methods,
+            losing = [
+                later.route.label
+                for later in variable[i + 1 :]
+                if overlap(first.pattern, later.pattern)
+                and (
+                    set(first.route.methods) & set(later.route.methods)
+                    or HttpMethod.ANY in (*first.route.methods, *later.route.methods)
                 )
-                if same_methods and overlap(first.pattern, later.pattern):
-                    self.out.report(
-                        codes.TARGET_APPROXIMATION,
-                        first.route,
-                        None,
-                        f"{first.route.label} must win over {later.route.label} where both match, and "
-                        "Gateway API leaves the order of RegularExpression matches to the implementation "
-                        "(apic lists the rule first within its HTTPRoute)",
-                    )
-                    break
+            ]
+            if losing:
+                self.out.report(
+                    codes.TARGET_APPROXIMATION,
+                    first.route,
+                    None,
+                    f"{first.route.label} must win over {', '.join(losing)} where both match, and "
+                    "Gateway API leaves the order of RegularExpression matches to the implementation "
+                    "(apic lists the rule first within its HTTPRoute)",
+                )
 
     # --- objects ------------------------------------------------------------------------
 

@@ -126,18 +126,20 @@ class NginxApi:
                 f"`{shouted}` reaches {variable[0].route.label} too",
             )
         for i, first in enumerate(variable):
-            for later in variable[i + 1 :]:
-                if overlap(first.pattern, later.pattern) and len(first.pattern.regex) <= len(
-                    later.pattern.regex
-                ):
-                    self.out.report(
-                        codes.TARGET_APPROXIMATION,
-                        first.route,
-                        "path",
-                        f"{first.route.label} must win over {later.route.label} where both match, but "
-                        "ingress-nginx tries the longer regex first",
-                    )
-                    break
+            losing = [
+                later.route.label
+                for later in variable[i + 1 :]
+                if overlap(first.pattern, later.pattern)
+                and len(first.pattern.regex) <= len(later.pattern.regex)
+            ]
+            if losing:
+                self.out.report(
+                    codes.TARGET_APPROXIMATION,
+                    first.route,
+                    "path",
+                    f"{first.route.label} must win over {', '.join(losing)} where both match, but "
+                    "ingress-nginx tries the longer regex first",
+                )
 
     def ingress(self, plan: RoutePlan, place: Placement, service: K8sService) -> None:
         route = plan.route

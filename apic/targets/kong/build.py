@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from apic.compiler import codes
-from apic.compiler.model import Api, Backend, BackendType, HealthCheck, Stage, UsagePlan
+from apic.compiler.model import Api, Backend, BackendType, HealthCheck, Stage
 from apic.compiler.plan.caching import cached_in
 from apic.compiler.plan.consumers import ConsumerKey, KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
@@ -14,8 +14,8 @@ from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.kong.config import Json, KongConfig
 from apic.targets.kong.names import entity_id, host_label, slug
 from apic.targets.kong.services import Destination, destination
-from apic.targets.kongplugins.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
-from apic.targets.kongplugins.limits import WINDOWS, add_rate, rate_limiting, warn_burst
+from apic.targets.kongplugins.auth import ANONYMOUS, acl, auth_plugins, basic_auth_warnings, plan_group
+from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite, shared_prefix
 from apic.targets.kongplugins.traffic import (
     cors,
@@ -160,10 +160,8 @@ class ApiBuilder:
                 }
             )
         elif auth.api_key and self.api.usage_plans:
-            plugins.append(
-                {"name": "acl", "config": {"allow": self.plan_groups(exposure), "hide_groups_header": True}}
-            )
-        limit = self.route_limit(plan, stage)
+            plugins.append(acl(self.api, exposure.stage))
+        limit = route_limit(self.config, plan.route, stage)
         if limit is not None:
             plugins.append(limit)
         if preflight is not None:
@@ -186,37 +184,6 @@ class ApiBuilder:
                 }
             )
         return plugins
-
-    def plan_groups(self, exposure: Placement) -> list[str]:
-        """The acl groups (usage plans) whose keys reach the route: the plans of its stage, or
-        every plan of the API when the route's stage is not known."""
-        plans = [p for p in self.api.usage_plans if exposure.stage is None or exposure.stage in p.stages]
-        # no plan covers the stage: API Gateway accepts no key there, and neither does a group nobody holds
-        return sorted(self.group(p.name) for p in plans) or [self.group("no-usage-plan")]
-
-    def group(self, plan_name: str) -> str:
-        return f"{self.api.name}:{plan_name}"
-
-    def route_limit(self, plan: RoutePlan, stage: Stage | None) -> dict[str, Json] | None:
-        """The route's own throttle, else its stage's: API Gateway's per-method limits count all
-        clients together, which is Kong's `limit_by: service` on a route (the counter is the
-        route's)."""
-        route = plan.route
-        limits: dict[str, int | float] = {}
-        if route.throttle is not None and route.throttle.rate is not None:
-            add_rate(
-                self.config, limits, route.throttle.rate, route.throttle, "rate", f"{route.label} throttle"
-            )
-        elif stage is not None and stage.throttle is not None and stage.throttle.rate is not None:
-            add_rate(
-                self.config,
-                limits,
-                stage.throttle.rate,
-                stage.throttle,
-                "rate",
-                f"stage `{stage.name}` throttle",
-            )
-        return rate_limiting(limits, "service")
 
     def service_key(self, plan: RoutePlan, backend: Backend) -> str:
         """One service per backend, and one more per timeout a route sets apart from the
@@ -336,9 +303,7 @@ class ApiBuilder:
     def consumers(self) -> None:
         keys = key_plan(self.api)
         plans = {p.name: p for p in self.api.usage_plans}
-        route_limited = any(p.route.throttle is not None for p in self.plans) or any(
-            s.throttle is not None for s in self.api.stages
-        )
+        limited = route_limited(self.api)
         for key in keys.consumers:
             consumer = key.consumer
             if consumer.name == ANONYMOUS:
@@ -364,9 +329,12 @@ class ApiBuilder:
                 ]
             if key.plan in plans:
                 entity["acls"] = [
-                    {"group": self.group(key.plan), "id": entity_id("acl", f"{consumer.name}:{key.plan}")}
+                    {
+                        "group": plan_group(self.api, key.plan),
+                        "id": entity_id("acl", f"{consumer.name}:{key.plan}"),
+                    }
                 ]
-                limit = self.plan_limit(plans[key.plan], route_limited)
+                limit = plan_limit(self.config, plans[key.plan], limited)
                 if limit is not None:
                     entity["plugins"] = [limit]
 
@@ -390,42 +358,6 @@ class ApiBuilder:
             help=f"export {deck_variable(variable)} before `deck gateway sync`",
         )
         return placeholder
-
-    def plan_limit(self, plan: UsagePlan, route_limited: bool) -> dict[str, Json] | None:
-        limits: dict[str, int | float] = {}
-        what = f"usage plan `{plan.name}`"
-        if plan.throttle is not None:
-            if plan.throttle.rate is not None:
-                add_rate(self.config, limits, plan.throttle.rate, plan.throttle, "rate", f"{what} throttle")
-            warn_burst(self.config, plan.throttle.burst, plan.throttle, f"{what} throttle")
-        if plan.quota is not None:
-            add_rate(self.config, limits, plan.quota, plan, "quota", f"{what} quota")
-            if plan.quota.per in WINDOWS:
-                self.config.report(
-                    codes.TARGET_APPROXIMATION,
-                    plan,
-                    "quota",
-                    f"{what} quota `{plan.quota}`: DB-less Kong counts rate limits on each node "
-                    "(`policy: local`), so a cluster of n nodes lets a consumer make n times as many calls",
-                    help="point the plugin at Redis (`policy: redis`) for one count across nodes",
-                )
-        for throttle in plan.method_throttles:
-            self.config.report(
-                codes.TARGET_APPROXIMATION,
-                throttle,
-                None,
-                f"{what}: the throttle of {throttle.method.value} {throttle.path} is not written; the plan's "
-                "own limits apply to the route",
-            )
-        if limits and route_limited:
-            self.config.report(
-                codes.TARGET_APPROXIMATION,
-                plan,
-                None,
-                f"{what}: Kong applies the most specific rate-limiting plugin only, so for the plan's "
-                "consumers its limits replace the route and stage throttles",
-            )
-        return rate_limiting(limits, "consumer")
 
     # --- what has no place in a Kong file --------------------------------------------------
 

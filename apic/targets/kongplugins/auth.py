@@ -189,3 +189,17 @@ def basic_auth_warnings(config: Reporter, api: Api, plans: list[RoutePlan]) -> N
                 "checks consumers' basicauth_credentials, which the source does not give; nobody can "
                 "log in until you add them",
             )
+
+
+def plan_group(api: Api, plan_name: str) -> str:
+    """The acl group of a usage plan's consumers."""
+    return f"{api.name}:{plan_name}"
+
+
+def acl(api: Api, stage: str | None) -> dict[str, Json]:
+    """The acl plugin that holds an API key to the usage plans of the route's stage, or to
+    every plan of the API when the stage is not known. No plan covers the stage: API Gateway
+    accepts no key there, and neither does a group nobody holds."""
+    plans = [p for p in api.usage_plans if stage is None or stage in p.stages]
+    allowed = sorted(plan_group(api, p.name) for p in plans) or [plan_group(api, "no-usage-plan")]
+    return {"name": "acl", "config": {"allow": allowed, "hide_groups_header": True}}

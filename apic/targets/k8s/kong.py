@@ -23,8 +23,8 @@ from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
-from apic.targets.kongplugins.auth import ANONYMOUS, auth_plugins, basic_auth_warnings
-from apic.targets.kongplugins.limits import add_rate, rate_limiting, warn_burst
+from apic.targets.kongplugins.auth import ANONYMOUS, acl, auth_plugins, basic_auth_warnings, plan_group
+from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
 from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
 from apic.targets.unwritten import Unwritten, say_unwritten
@@ -155,24 +155,12 @@ class KongApi:
                 }
             )
         if auth.api_key and self.api.usage_plans:
-            allowed = sorted(
-                self.group(p.name)
-                for p in self.api.usage_plans
-                if place.stage is None or place.stage in p.stages
-            )
-            plugins.append(
-                {
-                    "name": "acl",
-                    "config": {"allow": allowed or [self.group("no-usage-plan")], "hide_groups_header": True},
-                }
-            )
-        limits: dict[str, int | float] = {}
+            plugins.append(acl(self.api, place.stage))
         stage = self.api.stage(place.stage) if place.stage else None
         throttle = route.throttle or (stage.throttle if stage is not None else None)
-        if throttle is not None and throttle.rate is not None:
-            add_rate(self.out, limits, throttle.rate, throttle, "rate", f"{route.label} throttle")
+        if throttle is not None:
             warn_burst(self.out, throttle.burst, throttle, f"{route.label} throttle")
-        limit = rate_limiting(limits, "service")
+        limit = route_limit(self.out, route, stage)
         if limit is not None:
             plugins.append(limit)
         preflight = self.preflights.get(route.path) if plan.cors is not None else None
@@ -189,9 +177,6 @@ class KongApi:
         transformer, correlation = forwarding(self.out, plan, uri)
         plugins.extend(p for p in (transformer, correlation) if p is not None)
         return plugins
-
-    def group(self, plan_name: str) -> str:
-        return f"{self.api.name}:{plan_name}"
 
     def anonymous_consumer(self) -> None:
         """The consumer the auth plugins of routes with alternatives let failed requests through
@@ -257,8 +242,8 @@ class KongApi:
             if key.plan in plans:
                 acl = dns_name(name, "acl")
                 credentials.append(acl)
-                self.secret(acl, namespace, "acl", {"group": self.group(key.plan)})
-                limit = self.plan_limit(plans[key.plan])
+                self.secret(acl, namespace, "acl", {"group": plan_group(self.api, key.plan)})
+                limit = plan_limit(self.out, plans[key.plan], route_limited(self.api))
                 if limit is not None:
                     plugin_name = dns_name(name, "rate-limiting")
                     annotations["konghq.com/plugins"] = plugin_name
@@ -284,21 +269,6 @@ class KongApi:
             if credentials:
                 entity["credentials"] = credentials
             self.out.objects.append(entity)
-
-    def plan_limit(self, plan) -> dict[str, Json] | None:  # type: ignore[no-untyped-def]
-        limits: dict[str, int | float] = {}
-        if plan.throttle is not None and plan.throttle.rate is not None:
-            add_rate(
-                self.out,
-                limits,
-                plan.throttle.rate,
-                plan.throttle,
-                "rate",
-                f"usage plan `{plan.name}` throttle",
-            )
-        if plan.quota is not None:
-            add_rate(self.out, limits, plan.quota, plan, "quota", f"usage plan `{plan.name}` quota")
-        return rate_limiting(limits, "consumer")
 
     def secret(self, name: str, namespace: str, credential: str, data: dict[str, str]) -> None:
         self.out.objects.append(

@@ -17,7 +17,7 @@ from apic.compiler.frontends.dsl.printer import print_model
 from apic.compiler.model import GatewayModel, Route
 from apic.compiler.model.routes import RouteTable
 from apic.targets.gateway_api import GatewayApiTarget
-from apic.targets.gateway_api.build import rule_name
+from apic.targets.kubenames import route_name
 
 
 @settings(max_examples=200, deadline=None)
@@ -35,7 +35,7 @@ def test_httproutes_pick_the_route_the_table_picks(
         expected = table.match(method, path)
         picked, _ = gateway_pick(objects, method, "any.example", path)
         got = picked[2]["name"] if picked else None
-        assert got == (rule_name(expected) if expected else None), (method, path)
+        assert got == (route_name(expected) if expected else None), (method, path)
 
 
 @settings(max_examples=40, deadline=None)

@@ -20,7 +20,7 @@ from apic.api import load
 from apic.compiler.diagnostics import Severity
 from apic.compiler.model import GatewayModel
 from apic.targets.gateway_api import GatewayApiTarget
-from apic.targets.gateway_api.build import rule_name
+from apic.targets.kubenames import route_name
 
 CASES = Path(__file__).parent / "cases"
 
@@ -32,7 +32,7 @@ def request_table(model: GatewayModel, objects: list[dict]) -> tuple[str, list[s
     for sample in found:
         picked, _ = gateway_pick(objects, sample.method, sample.host, sample.path)
         got = picked[2]["name"] if picked else None
-        if got != (rule_name(sample.expected) if sample.expected is not None else None):
+        if got != (route_name(sample.expected) if sample.expected is not None else None):
             wrong.append(f"{sample}: HTTPRoute rule {got}")
     return table_text(found), wrong
 

@@ -18,41 +18,26 @@ rules (the v1 limit) whose names keep their order.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
-from apic.compiler.model import Api, HttpMethod, K8sService, Route, SourceKind
+from apic.compiler.model import Api, HttpMethod, K8sService, SourceKind
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.patterns import escape_literal, overlap
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.base import Reporter
+from apic.targets.kubenames import dns_name, route_name
 from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
 MAX_RULES = 16
 ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
-_NOT_DNS = re.compile(r"[^a-z0-9-]+")
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z0-9_]+>")
-
-
-def dns_name(*parts: str) -> str:
-    """A DNS-1123 label from `parts` (what metadata.name takes)."""
-    text = "-".join(_NOT_DNS.sub("-", p.lower()).strip("-") for p in parts if p)
-    return text[:63].strip("-") or "api"
-
-
-def rule_name(route: Route) -> str:
-    """A rule's name (a section name policies can attach to): the route's methods and path
-    made a DNS label, and a hash of the route's label, which keeps names apart that read the
-    same (`/a-b` and `/a_b`) and does not change when other routes are added."""
-    readable = dns_name("-".join(m.value for m in route.methods), route.path.replace("$", ""))
-    return dns_name(readable[:54], hashlib.sha256(route.label.encode()).hexdigest()[:8])
 
 
 def duration(milliseconds: float) -> str:
@@ -141,7 +126,7 @@ class ApiRoutes:
         methods = ALL_METHODS if HttpMethod.ANY in route.methods else sorted(m.value for m in route.methods)
         matches: list[dict[str, Json]] = [{"path": dict(path), "method": m} for m in methods]
         rule: dict[str, Json] = {
-            "name": rule_name(route),
+            "name": route_name(route),
             "matches": matches,
             "backendRefs": [{"name": service.service, "port": service.port}],
         }

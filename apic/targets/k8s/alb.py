@@ -26,7 +26,8 @@ from apic.compiler import codes
 from apic.compiler.model import Api, EndpointType, HealthCheck, HttpMethod, K8sService, Route
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
+from apic.targets.k8s.objects import Ingresses, k8s_service
+from apic.targets.kubenames import dns_name, route_name
 from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = Any
@@ -39,9 +40,8 @@ SSL_POLICIES = {"TLS_1_0": "ELBSecurityPolicy-2016-08", "TLS_1_2": "ELBSecurityP
 
 def action_name(route: Route) -> str:
     """The name of a route's action (it stands where a service name would: a DNS-1035
-    label): the route's methods and path, and a hash of its label."""
-    readable = dns_name("-".join(m.value for m in route.methods), route.path.replace("$", ""))
-    name = hashed_name(readable, route.label)
+    label, which starts with a letter)."""
+    name = route_name(route)
     return name if name[0].isalpha() else "r" + name[:62]
 
 

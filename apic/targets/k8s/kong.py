@@ -22,11 +22,12 @@ from apic.compiler.plan.consumers import KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.k8s.objects import Ingresses, dns_name, hashed_name, k8s_service
+from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kongplugins.auth import ANONYMOUS, acl, auth_plugins, basic_auth_warnings, plan_group
 from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
 from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
+from apic.targets.kubenames import dns_name, hashed_name
 from apic.targets.unwritten import Unwritten, say_unwritten
 
 Json = Any

@@ -1,10 +1,7 @@
-"""What every controller's builder writes into: the Kubernetes objects and the findings, and
-the names Kubernetes accepts."""
+"""What every controller's builder writes into: the Kubernetes objects and the findings."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -13,19 +10,6 @@ from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import K8sService
 from apic.compiler.plan.routes import RoutePlan
 from apic.targets.base import Reporter
-
-_NOT_DNS = re.compile(r"[^a-z0-9-]+")
-
-
-def dns_name(*parts: str) -> str:
-    """A DNS-1123 label from `parts` (what metadata.name takes)."""
-    text = "-".join(_NOT_DNS.sub("-", p.lower()).strip("-") for p in parts if p)
-    return text[:63].strip("-") or "api"
-
-
-def hashed_name(readable: str, key: str) -> str:
-    """A DNS-1123 label that reads like `readable` and stays unique by a hash of `key`."""
-    return dns_name(readable[:54], hashlib.sha256(key.encode()).hexdigest()[:8])
 
 
 @dataclass

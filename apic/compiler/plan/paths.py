@@ -51,3 +51,10 @@ def placements(api: Api, route: Route) -> list[Placement]:
     if not grouped:
         return [Placement((), "", api.stages[0].name if len(api.stages) == 1 else None)]
     return [Placement(tuple(sorted(hosts)), base, stage) for (base, stage), hosts in sorted(grouped.items())]
+
+
+def public_template(route: Route, base_path: str) -> str:
+    """The path clients send for `route` behind `base_path`, as a URI template spelt like an
+    upstream path (`{x+}` as `{x}`): a router that forwards the path as it came reaches the
+    backend's upstream path exactly when the two are equal."""
+    return ("/" + base_path if base_path else "") + route.path.replace("+}", "}")

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apic.compiler.model import Api, ApiKind, ParamSource, Route
+from apic.compiler.model import Api, ApiKind, HttpMethod, ParamSource, Route
 from apic.compiler.plan.auth import AuthDecision, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.paths import PublicPath, public_paths
 from apic.compiler.plan.patterns import CATCH_ALL, PathPattern, by_precedence, path_pattern, priorities
 from apic.compiler.plan.rates import RateLimit, rate_limit
 from apic.compiler.plan.upstream import Upstream, upstream
+
+# what `ANY` stands for, for routers that take a list of methods (and weigh a route with
+# methods above one without)
+EVERY_METHOD = tuple(sorted(m.value for m in HttpMethod if m is not HttpMethod.ANY))
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import Api, HttpMethod, K8sService, SourceKind
 from apic.compiler.plan.cors import cors_plan
-from apic.compiler.plan.paths import Placement, placements
+from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.patterns import escape_literal, overlap
-from apic.compiler.plan.routes import RoutePlan, route_plans
+from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, route_plans
 from apic.targets.base import Reporter
 from apic.targets.kubenames import dns_name, route_name
 from apic.targets.unwritten import Unwritten, say_unwritten
@@ -36,7 +36,6 @@ from apic.targets.unwritten import Unwritten, say_unwritten
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
 MAX_RULES = 16
-ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z0-9_]+>")
 
 
@@ -123,7 +122,7 @@ class ApiRoutes:
             }
         # ANY lists every method: a match with a method outranks one without, which would
         # otherwise put `GET /{x+}` above `ANY /a/{x+}` whatever the rule order
-        methods = ALL_METHODS if HttpMethod.ANY in route.methods else sorted(m.value for m in route.methods)
+        methods = EVERY_METHOD if HttpMethod.ANY in route.methods else sorted(m.value for m in route.methods)
         matches: list[dict[str, Json]] = [{"path": dict(path), "method": m} for m in methods]
         rule: dict[str, Json] = {
             "name": route_name(route),
@@ -145,9 +144,7 @@ class ApiRoutes:
         route = plan.route
         found: list[dict[str, Json]] = []
         template = plan.upstream.path_template
-        own_path = route.path.replace("+}", "}")
-        public = ("/" + place.base_path if place.base_path else "") + own_path
-        if not plan.pattern.catch_all and template != public:
+        if not plan.pattern.catch_all and template != public_template(route, place.base_path):
             if "{" in template:
                 self.out.report(
                     codes.TARGET_UNSUPPORTED,

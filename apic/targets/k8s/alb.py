@@ -24,7 +24,7 @@ from typing import Any
 
 from apic.compiler import codes
 from apic.compiler.model import Api, EndpointType, HealthCheck, HttpMethod, K8sService, Route
-from apic.compiler.plan.paths import Placement, placements
+from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kubenames import dns_name, route_name
@@ -90,9 +90,8 @@ class AlbApi:
             )
             return False
         for place in placements(self.api, route):
-            prefix = "/" + place.base_path if place.base_path else ""
             upstream = plan.upstream.path_template
-            own = prefix + route.path.replace("+}", "}")
+            own = public_template(route, place.base_path)
             if not plan.pattern.catch_all and upstream != own:
                 self.out.report(
                     codes.TARGET_UNSUPPORTED,

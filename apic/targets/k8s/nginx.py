@@ -24,7 +24,7 @@ import re
 from apic.compiler import codes
 from apic.compiler.model import Api, HttpMethod, K8sService
 from apic.compiler.plan.cors import cors_plan
-from apic.compiler.plan.paths import Placement, placements
+from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.patterns import overlap
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.kong import ingress_name
@@ -191,8 +191,7 @@ class NginxApi:
         """`rewrite-target` when the backend expects another path than the public one: the
         template with `$1`… for the variables, in the order the path captures them."""
         template = plan.upstream.path_template
-        public = ("/" + place.base_path if place.base_path else "") + plan.route.path.replace("+}", "}")
-        if plan.pattern.catch_all or template == public:
+        if plan.pattern.catch_all or template == public_template(plan.route, place.base_path):
             return None
         index = {variable: n for n, (variable, _) in enumerate(plan.pattern.captures, start=1)}
         missing = [v for v in _VARIABLE.findall(template) if v not in index]

@@ -21,16 +21,15 @@ import re
 from apic.compiler.model import HttpMethod
 from apic.compiler.plan.paths import Placement
 from apic.compiler.plan.patterns import PathPattern, escape_literal
-from apic.compiler.plan.routes import RoutePlan
+from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan
 
-ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 _TEMPLATE_OPEN = "$("
 
 
 def methods(plan: RoutePlan, with_options: bool) -> list[str]:
     if HttpMethod.ANY in plan.route.methods:
-        return list(ALL_METHODS)
+        return list(EVERY_METHOD)
     found = {m.value for m in plan.route.methods}
     if with_options:
         found.add("OPTIONS")

@@ -13,7 +13,14 @@ from apic.compiler.model import Api, ApiKind, HttpMethod, ParamSource, Route
 from apic.compiler.plan.auth import AuthDecision, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.paths import PublicPath, public_paths
-from apic.compiler.plan.patterns import CATCH_ALL, PathPattern, by_precedence, path_pattern, priorities
+from apic.compiler.plan.patterns import (
+    CATCH_ALL,
+    PathPattern,
+    by_precedence,
+    overlap,
+    path_pattern,
+    priorities,
+)
 from apic.compiler.plan.rates import RateLimit, rate_limit
 from apic.compiler.plan.upstream import Upstream, upstream
 
@@ -69,3 +76,18 @@ def route_plans(api: Api) -> list[RoutePlan]:
             )
         )
     return plans
+
+
+def contested(plans: list[RoutePlan]) -> list[tuple[RoutePlan, list[RoutePlan]]]:
+    """Each route with a variable, in precedence order, with the later routes with variables
+    whose paths it shares some request with: what a router that cannot be told the model's
+    order between two such patterns (HTTPRoute's regex matches, ingress-nginx's
+    longest-first regexes) decides on its own. Targets narrow the pairs to those their
+    router gets wrong."""
+    variable = sorted(
+        (p for p in plans if not p.pattern.literal and not p.pattern.catch_all), key=lambda p: p.order
+    )
+    return [
+        (first, [later for later in variable[i + 1 :] if overlap(first.pattern, later.pattern)])
+        for i, first in enumerate(variable)
+    ]

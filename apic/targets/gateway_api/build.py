@@ -25,10 +25,11 @@ from typing import ClassVar
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import Api, HttpMethod, K8sService, SourceKind
+from apic.compiler.model.routes import methods_overlap
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements, public_template
-from apic.compiler.plan.patterns import escape_literal, overlap
-from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, route_plans
+from apic.compiler.plan.patterns import escape_literal
+from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, contested, route_plans
 from apic.targets.base import Reporter
 from apic.targets.kubenames import dns_name, route_name
 from apic.targets.unwritten import Unwritten, say_unwritten
@@ -221,16 +222,11 @@ class ApiRoutes:
     def warn_shared_winners(self) -> None:
         """A route with variables that must win over another one matching the same request:
         HTTPRoute leaves the order of RegularExpression matches to the implementation."""
-        variable = [p for p in self.plans if not p.pattern.literal and not p.pattern.catch_all]
-        for i, first in enumerate(variable):
+        for first, rivals in contested(self.plans):
             losing = [
                 later.route.label
-                for later in variable[i + 1 :]
-                if overlap(first.pattern, later.pattern)
-                and (
-                    set(first.route.methods) & set(later.route.methods)
-                    or HttpMethod.ANY in (*first.route.methods, *later.route.methods)
-                )
+                for later in rivals
+                if methods_overlap(first.route.methods, later.route.methods)
             ]
             if losing:
                 self.out.report(

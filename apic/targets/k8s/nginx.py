@@ -25,8 +25,7 @@ from apic.compiler import codes
 from apic.compiler.model import Api, HttpMethod, K8sService
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements, public_template
-from apic.compiler.plan.patterns import overlap
-from apic.compiler.plan.routes import RoutePlan, route_plans
+from apic.compiler.plan.routes import RoutePlan, contested, route_plans
 from apic.targets.k8s.kong import ingress_name
 from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kongplugins.routing import kong_path
@@ -111,26 +110,20 @@ class NginxApi:
         return True
 
     def say_order(self) -> None:
-        variable = [
-            p
-            for p in sorted(self.plans, key=lambda p: p.order)
-            if not p.pattern.literal and not p.pattern.catch_all
-        ]
-        if variable:
-            shouted = _VARIABLE.sub("x", variable[0].route.path).upper()
+        pairs = contested(self.plans)
+        if pairs:
+            first = pairs[0][0].route
+            shouted = _VARIABLE.sub("x", first.path).upper()
             self.out.report(
                 codes.TARGET_APPROXIMATION,
                 self.api,
                 "name",
                 f"api `{self.api.name}`: ingress-nginx matches regex paths without regard to case (`~*`), so "
-                f"`{shouted}` reaches {variable[0].route.label} too",
+                f"`{shouted}` reaches {first.label} too",
             )
-        for i, first in enumerate(variable):
+        for first, rivals in pairs:
             losing = [
-                later.route.label
-                for later in variable[i + 1 :]
-                if overlap(first.pattern, later.pattern)
-                and len(first.pattern.regex) <= len(later.pattern.regex)
+                later.route.label for later in rivals if len(first.pattern.regex) <= len(later.pattern.regex)
             ]
             if losing:
                 self.out.report(

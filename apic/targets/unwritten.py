@@ -1,8 +1,9 @@
-"""What a target leaves out, said (TG002) in one voice for every target that leaves it out.
+"""What a target leaves out, in one voice for every target that leaves it out.
 
-Each target names the constructs its platform has no place for; this walks the model and
-says, on each such construct, that it is not written and why: a throttle, a cache, CORS, a
-forwarded value, request validation, tracing, a gateway response, a VPC link.
+Each target names the constructs its platform has no place for; `say_unwritten` walks the
+model and says (TG002), on each such construct, that it is not written and why: a throttle, a
+cache, CORS, a forwarded value, request validation, tracing, a gateway response, a VPC link.
+`refuse_checks` refuses (TG001) a route whose auth the platform cannot check.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from enum import StrEnum
 
 from apic.compiler import codes
 from apic.compiler.model import Api, Node, ValidationMode
+from apic.compiler.plan.routes import RoutePlan
 from apic.targets.base import Reporter
 
 
@@ -66,3 +68,16 @@ def say_unwritten(reporter: Reporter, api: Api, platform: str, left_out: set[Unw
     if Unwritten.VPC_LINKS in left_out:
         for link in api.vpc_links:
             say(link, f"vpc_link `{link.name}`", Unwritten.VPC_LINKS)
+
+
+def refuse_checks(reporter: Reporter, plan: RoutePlan, why: str, help: str) -> bool:
+    """Refuse (TG001) a route whose auth needs a check besides an API key, on its `auth`, for a
+    platform that cannot make it: a route that lets everyone in is the worst output. An API
+    key alone is the capability table's to refuse (API_KEYS). True when refused."""
+    if plan.auth.public or not any(a.checks for a in plan.auth.alternatives):
+        return False
+    route = plan.route
+    reporter.report(
+        codes.TARGET_UNSUPPORTED, route, "auth", f"{route.label} requires {route.auth_text}: {why}", help=help
+    )
+    return True

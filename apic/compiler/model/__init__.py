@@ -158,6 +158,11 @@ class Route(Node):
         return f"{methods} {self.path}" if methods else self.path
 
     @property
+    def auth_text(self) -> str:
+        """The auth as messages say it: `authorizer.users and api_key or iam`."""
+        return " or ".join(" and ".join(str(r) for r in alternative) for alternative in self.auth)
+
+    @property
     def asks_for_api_key(self) -> bool:
         """Some alternative of the route's auth takes an API key."""
         return any(r.kind is AuthKind.API_KEY for alternative in self.auth for r in alternative)

@@ -304,7 +304,7 @@ class RestEmitter:
                 route,
                 "auth",
                 f"{route.label} accepts alternatives ("
-                + " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
+                + route.auth_text
                 + "): a REST API method takes exactly one set of requirements",
                 help="split the route, or use one Lambda authorizer that accepts every alternative",
             )

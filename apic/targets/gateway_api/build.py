@@ -32,7 +32,7 @@ from apic.compiler.plan.patterns import escape_literal
 from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, contested, route_plans
 from apic.targets.base import Reporter
 from apic.targets.kubenames import dns_name, route_name
-from apic.targets.unwritten import Unwritten, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_checks, say_unwritten
 
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
@@ -67,7 +67,13 @@ class ApiRoutes:
     def build(self) -> None:
         rules: dict[tuple[Placement, str], list[dict[str, Json]]] = {}
         for plan in self.plans:
-            self.checks(plan)
+            # an HTTPRoute lets everyone in: a route that needs a check is refused
+            refuse_checks(
+                self.out,
+                plan,
+                "an HTTPRoute cannot authenticate callers",
+                help="use target kong, or k8s with --option controller=kong, which carry the auth plugins",
+            )
             service = self.service(plan)
             if service is None:
                 continue
@@ -203,21 +209,6 @@ class ApiRoutes:
         if preflight.max_age_seconds is not None:
             settings["maxAge"] = int(preflight.max_age_seconds)
         return settings
-
-    def checks(self, plan: RoutePlan) -> None:
-        """What an HTTPRoute cannot do: authenticate (an error: a route that lets everyone in
-        is the worst output), limit rates or cache (said, not written)."""
-        route = plan.route
-        # an API key alone is the capability table's to refuse (API_KEYS)
-        if not plan.auth.public and any(a.checks for a in plan.auth.alternatives):
-            wanted = " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
-            self.out.report(
-                codes.TARGET_UNSUPPORTED,
-                route,
-                "auth",
-                f"{route.label} requires {wanted}: an HTTPRoute cannot authenticate callers",
-                help="use target kong, or k8s with --option controller=kong, which carry the auth plugins",
-            )
 
     def warn_shared_winners(self) -> None:
         """A route with variables that must win over another one matching the same request:

@@ -28,7 +28,7 @@ from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kubenames import dns_name, route_name
-from apic.targets.unwritten import Unwritten, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_checks, say_unwritten
 
 Json = Any
 PREFIX = "alb.ingress.kubernetes.io/"
@@ -78,16 +78,13 @@ class AlbApi:
 
     def allowed(self, plan: RoutePlan) -> bool:
         route = plan.route
-        if any(a.checks for a in plan.auth.alternatives) and not plan.auth.public:
-            wanted = " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
-            self.out.report(
-                codes.TARGET_UNSUPPORTED,
-                route,
-                "auth",
-                f"{route.label} requires {wanted}: an ALB Ingress cannot check it (its OIDC "
-                "authentication signs browsers in; it does not verify an API's tokens)",
-                help="use `--option controller=kong`, or target kong, which carry the auth plugins",
-            )
+        if refuse_checks(
+            self.out,
+            plan,
+            "an ALB Ingress cannot check it (its OIDC authentication signs browsers in; it does not "
+            "verify an API's tokens)",
+            help="use `--option controller=kong`, or target kong, which carry the auth plugins",
+        ):
             return False
         for place in placements(self.api, route):
             upstream = plan.upstream.path_template

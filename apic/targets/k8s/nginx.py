@@ -29,7 +29,7 @@ from apic.compiler.plan.routes import RoutePlan, contested, route_plans
 from apic.targets.k8s.kong import ingress_name
 from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kongplugins.routing import kong_path
-from apic.targets.unwritten import Unwritten, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_checks, say_unwritten
 
 NGINX = "nginx.ingress.kubernetes.io/"
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
@@ -88,16 +88,12 @@ class NginxApi:
         route = plan.route
         if not plan.auth.public and not any(a.checks for a in plan.auth.alternatives):
             return False  # an API key alone: the capability table refuses it (API_KEYS)
-        if not plan.auth.public:
-            wanted = " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
-            self.out.report(
-                codes.TARGET_UNSUPPORTED,
-                route,
-                "auth",
-                f"{route.label} requires {wanted}: ingress-nginx checks no keys or tokens without an "
-                "external auth service (auth-url)",
-                help="use --option controller=kong, which carries the auth plugins",
-            )
+        if refuse_checks(
+            self.out,
+            plan,
+            "ingress-nginx checks no keys or tokens without an external auth service (auth-url)",
+            help="use --option controller=kong, which carries the auth plugins",
+        ):
             return False
         if HttpMethod.ANY not in route.methods:
             self.out.report(

@@ -152,7 +152,7 @@ def auth_plugins(config: Reporter, api: Api, plan: RoutePlan) -> AuthPlugins:
             route,
             "auth",
             f"{route.label} accepts alternatives ("
-            + " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
+            + route.auth_text
             + "): Kong says `or` only between single checks (each plugin with an anonymous consumer)",
         )
         return AuthPlugins([], anonymous=False, api_key=False)

@@ -49,7 +49,7 @@ class HealthcheckRequiresAuth(Rule):
             for route in api.routes:
                 if not route.healthcheck or is_public(route):
                     continue
-                required = " or ".join(" and ".join(str(r) for r in alt) for alt in route.auth)
+                required = route.auth_text
                 yield self.diagnostic(
                     route.span_of("auth") or route_anchor(route),
                     f"healthcheck {route.label} requires {required}: probes send no credentials",

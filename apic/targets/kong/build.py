@@ -14,7 +14,14 @@ from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.kong.config import Json, KongConfig
 from apic.targets.kong.names import entity_id, host_label, slug
 from apic.targets.kong.services import Destination, destination
-from apic.targets.kongplugins.auth import ANONYMOUS, acl, auth_plugins, basic_auth_warnings, plan_group
+from apic.targets.kongplugins.auth import (
+    ANONYMOUS,
+    acl,
+    anonymous_taken,
+    auth_plugins,
+    basic_auth_warnings,
+    plan_group,
+)
 from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite, shared_prefix
 from apic.targets.kongplugins.traffic import (
@@ -306,13 +313,7 @@ class ApiBuilder:
         limited = route_limited(self.api)
         for key in keys.consumers:
             consumer = key.consumer
-            if consumer.name == ANONYMOUS:
-                self.config.report(
-                    codes.TARGET_UNSUPPORTED,
-                    consumer,
-                    None,
-                    f"consumer `{ANONYMOUS}` would be Kong's stand-in for unauthenticated callers; rename it",
-                )
+            if anonymous_taken(self.config, consumer):
                 continue
             if consumer.name in self.config.consumers:
                 self.config.report(

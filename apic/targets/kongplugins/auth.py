@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from apic.compiler import codes
-from apic.compiler.model import Api, AuthorizerType, SourceKind
+from apic.compiler.model import Api, AuthorizerType, Consumer, SourceKind
 from apic.compiler.plan.auth import Alternative, Check, CheckKind
 from apic.compiler.plan.consumers import API_KEY_HEADER
 from apic.compiler.plan.routes import RoutePlan
@@ -203,3 +203,17 @@ def acl(api: Api, stage: str | None) -> dict[str, Json]:
     plans = [p for p in api.usage_plans if stage is None or stage in p.stages]
     allowed = sorted(plan_group(api, p.name) for p in plans) or [plan_group(api, "no-usage-plan")]
     return {"name": "acl", "config": {"allow": allowed, "hide_groups_header": True}}
+
+
+def anonymous_taken(config: Reporter, consumer: Consumer) -> bool:
+    """A consumer named like Kong's stand-in for unauthenticated callers is refused (TG001):
+    the two would be one consumer. True when refused."""
+    if consumer.name != ANONYMOUS:
+        return False
+    config.report(
+        codes.TARGET_UNSUPPORTED,
+        consumer,
+        None,
+        f"consumer `{ANONYMOUS}` would be Kong's stand-in for unauthenticated callers; rename it",
+    )
+    return True

@@ -134,3 +134,25 @@ def test_the_controller_is_a_project_setting_too(tmp_path: Path, capsys: pytest.
     assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
         ("AP020", 2, 1, "`controller` of target `k8s` must be one of alb, kong, nginx")
     ]
+
+
+def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "api.gw"
+    source.write_text(
+        'api "a" {\n'
+        '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
+        "  defaults { backend = backend.b, auth = api_key }\n"
+        '  route GET "/x" {}\n'
+        '  stage "s" {}\n'
+        '  usage_plan "p" { stages = [stage.s] }\n'
+        '  consumer "anonymous" { plan = usage_plan.p, api_key = "k-0123456789abcdef0123" }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    loaded = load(source)
+    assert loaded.model is not None
+    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
+    assert [(d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR] == [
+        ("TG001", 7, 3)
+    ]
+    assert result.artifacts == ()

@@ -23,7 +23,14 @@ from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
 from apic.targets.k8s.objects import Ingresses, k8s_service
-from apic.targets.kongplugins.auth import ANONYMOUS, acl, auth_plugins, basic_auth_warnings, plan_group
+from apic.targets.kongplugins.auth import (
+    ANONYMOUS,
+    acl,
+    anonymous_taken,
+    auth_plugins,
+    basic_auth_warnings,
+    plan_group,
+)
 from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
 from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
@@ -221,6 +228,8 @@ class KongApi:
         plans = {p.name: p for p in self.api.usage_plans}
         for key in key_plan(self.api).consumers:
             consumer = key.consumer
+            if anonymous_taken(self.out, consumer):
+                continue
             name = dns_name(consumer.name)
             credentials = []
             if key.enabled:

@@ -39,6 +39,10 @@ class CorsPlan:
     preflights: tuple[Preflight, ...]  # by path
     clashes: tuple[Route, ...]  # routes whose policy differs from an earlier route's on the path
 
+    @property
+    def by_path(self) -> dict[str, Preflight]:
+        return {p.path: p for p in self.preflights}
+
 
 def cors_plan(api: Api, routes: tuple[Route, ...] | list[Route]) -> CorsPlan:
     """Preflights for `routes` (the ones a target emits). A route that declares OPTIONS or

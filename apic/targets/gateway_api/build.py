@@ -62,7 +62,7 @@ class ApiRoutes:
         self.api = api
         self.out = out
         self.plans = sorted(route_plans(api), key=lambda p: p.order)
-        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+        self.preflights = cors_plan(api, [p.route for p in self.plans]).by_path
 
     def build(self) -> None:
         rules: dict[tuple[Placement, str], list[dict[str, Json]]] = {}

@@ -50,7 +50,7 @@ class NginxApi:
         self.api = api
         self.out = out
         self.plans = route_plans(api)
-        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+        self.preflights = cors_plan(api, [p.route for p in self.plans]).by_path
 
     def build(self) -> None:
         taken: dict[tuple[tuple[str, ...], str], RoutePlan] = {}

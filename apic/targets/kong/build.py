@@ -28,6 +28,7 @@ from apic.targets.kongplugins.traffic import (
     cors,
     forwarding,
     proxy_cache,
+    refuse_cors_clashes,
     sampling_rate,
     sampling_rules,
     tracing_enabled,
@@ -63,7 +64,8 @@ class ApiBuilder:
         self.api = api
         self.config = config
         self.plans = route_plans(api)
-        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+        self.cors = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.cors.by_path
         self.rules = sampling_rules(api)
         self.needs_anonymous = False
         by_service: dict[str, list[RoutePlan]] = {}
@@ -73,14 +75,7 @@ class ApiBuilder:
         self.prefixes = {key: shared_prefix(plans) for key, plans in by_service.items()}
 
     def build(self) -> None:
-        for route in cors_plan(self.api, [p.route for p in self.plans]).clashes:
-            self.config.report(
-                codes.TARGET_UNSUPPORTED,
-                route,
-                "cors",
-                f"{route.label} uses another CORS policy than a route on the same path: the path's "
-                "preflight would be answered by either",
-            )
+        refuse_cors_clashes(self.config, self.cors)
         for plan in self.plans:
             for exposure in placements(self.api, plan.route):
                 self.route(plan, exposure)

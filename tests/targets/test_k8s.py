@@ -156,3 +156,24 @@ def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None
         ("TG001", 7, 3)
     ]
     assert result.artifacts == ()
+
+
+def test_two_cors_policies_on_one_path_are_refused_on_the_kong_controller(tmp_path: Path) -> None:
+    source = tmp_path / "api.gw"
+    source.write_text(
+        'api "a" {\n'
+        '  cors { allow_origins = ["https://a.example.com"], allow_methods = [GET] }\n'
+        '  cors "b" { allow_origins = ["https://b.example.com"], allow_methods = [POST] }\n'
+        '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
+        "  defaults { backend = backend.b, auth = none }\n"
+        '  route GET "/x" {}\n'
+        '  route POST "/x" { cors = cors.b }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    loaded = load(source)
+    assert loaded.model is not None
+    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
+    assert [(d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR] == [
+        ("TG001", 7, 21)
+    ]

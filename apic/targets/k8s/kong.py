@@ -33,7 +33,13 @@ from apic.targets.kongplugins.auth import (
 )
 from apic.targets.kongplugins.limits import plan_limit, route_limit, route_limited, warn_burst
 from apic.targets.kongplugins.routing import kong_path, methods, rewrite
-from apic.targets.kongplugins.traffic import cors, forwarding, proxy_cache, tracing_enabled
+from apic.targets.kongplugins.traffic import (
+    cors,
+    forwarding,
+    proxy_cache,
+    refuse_cors_clashes,
+    tracing_enabled,
+)
 from apic.targets.kubenames import dns_name, hashed_name
 from apic.targets.unwritten import Unwritten, say_unwritten
 
@@ -53,13 +59,15 @@ class KongApi:
         self.api = api
         self.out = out
         self.plans = route_plans(api)
-        self.preflights = {p.path: p for p in cors_plan(api, [p.route for p in self.plans]).preflights}
+        self.cors = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.cors.by_path
         self.namespaces: list[str] = []
         self.anonymous: list[
             tuple[str, str, Route]
         ] = []  # (namespace, plugin, route) for the anonymous consumer
 
     def build(self) -> None:
+        refuse_cors_clashes(self.out, self.cors)
         for plan in self.plans:
             service = self.service(plan)
             if service is None:

@@ -3,7 +3,8 @@
 Each target names the constructs its platform has no place for; `say_unwritten` walks the
 model and says (TG002), on each such construct, that it is not written and why: a throttle, a
 cache, CORS, a forwarded value, request validation, tracing, a gateway response, a VPC link.
-`refuse_checks` refuses (TG001) a route whose auth the platform cannot check.
+`refuse_checks` refuses (TG001) a route whose auth the platform cannot check,
+`refuse_cors_clashes` two CORS policies on one path a platform answers preflights for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from enum import StrEnum
 
 from apic.compiler import codes
 from apic.compiler.model import Api, Node, ValidationMode
+from apic.compiler.plan.cors import CorsPlan
 from apic.compiler.plan.routes import RoutePlan
 from apic.targets.base import Reporter
 
@@ -81,3 +83,16 @@ def refuse_checks(reporter: Reporter, plan: RoutePlan, why: str, help: str) -> b
         codes.TARGET_UNSUPPORTED, route, "auth", f"{route.label} requires {route.auth_text}: {why}", help=help
     )
     return True
+
+
+def refuse_cors_clashes(reporter: Reporter, plan: CorsPlan) -> None:
+    """A gateway answers a path's preflight with one policy: a route whose policy differs from
+    another route's on the same path is refused on its `cors`."""
+    for route in plan.clashes:
+        reporter.report(
+            codes.TARGET_UNSUPPORTED,
+            route,
+            "cors",
+            f"{route.label} uses another CORS policy than a route on the same path: the path's "
+            "preflight would be answered by either",
+        )

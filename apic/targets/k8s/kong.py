@@ -37,11 +37,10 @@ from apic.targets.kongplugins.traffic import (
     cors,
     forwarding,
     proxy_cache,
-    refuse_cors_clashes,
     tracing_enabled,
 )
 from apic.targets.kubenames import dns_name, hashed_name
-from apic.targets.unwritten import Unwritten, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_cors_clashes, say_unwritten
 
 Json = Any
 KONG_API = "configuration.konghq.com/v1"

@@ -28,11 +28,11 @@ from apic.targets.kongplugins.traffic import (
     cors,
     forwarding,
     proxy_cache,
-    refuse_cors_clashes,
     sampling_rate,
     sampling_rules,
     tracing_enabled,
 )
+from apic.targets.unwritten import refuse_cors_clashes
 
 LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:")
 OTEL_ENDPOINT_ENV = "DECK_OTEL_TRACES_ENDPOINT"

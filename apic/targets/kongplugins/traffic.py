@@ -8,7 +8,7 @@ import fnmatch
 from apic.compiler import codes
 from apic.compiler.model import Api, ForwardMapping, HttpMethod, ParamSource, SourceKind
 from apic.compiler.plan.caching import DEFAULT_TTL_SECONDS, CachedMethod
-from apic.compiler.plan.cors import CorsPlan, Preflight
+from apic.compiler.plan.cors import Preflight
 from apic.compiler.plan.routes import RoutePlan
 from apic.compiler.plan.sampling import Rule, default_rate, healthcheck_rules, user_rules
 from apic.targets.base import Reporter
@@ -162,16 +162,3 @@ def sampling_rate(api: Api, plan: RoutePlan, rules: list[Rule], hosts: tuple[str
 
 def tracing_enabled(api: Api) -> bool:
     return api.tracing is not None or any(stage.tracing for stage in api.stages)
-
-
-def refuse_cors_clashes(config: Reporter, plan: CorsPlan) -> None:
-    """Kong answers a path's preflight with one cors plugin: a route whose policy differs from
-    another route's on the same path is refused on its `cors`."""
-    for route in plan.clashes:
-        config.report(
-            codes.TARGET_UNSUPPORTED,
-            route,
-            "cors",
-            f"{route.label} uses another CORS policy than a route on the same path: the path's "
-            "preflight would be answered by either",
-        )

@@ -21,6 +21,7 @@ from test_cfn import case_input, diagnostic_lines
 from apic.api import load
 from apic.compiler.diagnostics import Severity
 from apic.compiler.model import GatewayModel, HttpMethod
+from apic.targets.gateway_api import GatewayApiTarget
 from apic.targets.k8s import K8sTarget
 from apic.targets.k8s.alb import action_name
 from apic.targets.k8s.kong import ingress_name
@@ -158,7 +159,8 @@ def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None
     assert result.artifacts == ()
 
 
-def test_two_cors_policies_on_one_path_are_refused_on_the_kong_controller(tmp_path: Path) -> None:
+@pytest.mark.parametrize("controller", ["kong", "nginx"])
+def test_two_cors_policies_on_one_path_are_refused(tmp_path: Path, controller: str) -> None:
     source = tmp_path / "api.gw"
     source.write_text(
         'api "a" {\n'
@@ -173,7 +175,13 @@ def test_two_cors_policies_on_one_path_are_refused_on_the_kong_controller(tmp_pa
     )
     loaded = load(source)
     assert loaded.model is not None
-    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
-    assert [(d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR] == [
-        ("TG001", 7, 21)
-    ]
+    result = K8sTarget().compile(loaded.model, options={"controller": controller})
+    refused = sorted(
+        (d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR
+    )
+    # ingress-nginx also refuses the two routes for differing only by method
+    assert refused == ([("TG001", 7, 3)] if controller == "nginx" else []) + [("TG001", 7, 21)]
+    gateway = GatewayApiTarget().compile(loaded.model)
+    assert [
+        (d.code, *d.span.start_location) for d in gateway.diagnostics if d.severity is Severity.ERROR
+    ] == [("TG001", 7, 21)]

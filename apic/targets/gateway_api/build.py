@@ -32,7 +32,7 @@ from apic.compiler.plan.patterns import escape_literal
 from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, contested, route_plans
 from apic.targets.base import Reporter
 from apic.targets.kubenames import dns_name, route_name
-from apic.targets.unwritten import Unwritten, refuse_checks, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_checks, refuse_cors_clashes, say_unwritten
 
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
@@ -62,9 +62,11 @@ class ApiRoutes:
         self.api = api
         self.out = out
         self.plans = sorted(route_plans(api), key=lambda p: p.order)
-        self.preflights = cors_plan(api, [p.route for p in self.plans]).by_path
+        self.preflight_plan = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.preflight_plan.by_path
 
     def build(self) -> None:
+        refuse_cors_clashes(self.out, self.preflight_plan)
         rules: dict[tuple[Placement, str], list[dict[str, Json]]] = {}
         for plan in self.plans:
             # an HTTPRoute lets everyone in: a route that needs a check is refused

@@ -58,15 +58,15 @@ class KongApi:
         self.api = api
         self.out = out
         self.plans = route_plans(api)
-        self.cors = cors_plan(api, [p.route for p in self.plans])
-        self.preflights = self.cors.by_path
+        self.preflight_plan = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.preflight_plan.by_path
         self.namespaces: list[str] = []
         self.anonymous: list[
             tuple[str, str, Route]
         ] = []  # (namespace, plugin, route) for the anonymous consumer
 
     def build(self) -> None:
-        refuse_cors_clashes(self.out, self.cors)
+        refuse_cors_clashes(self.out, self.preflight_plan)
         for plan in self.plans:
             service = self.service(plan)
             if service is None:

@@ -29,7 +29,7 @@ from apic.compiler.plan.routes import RoutePlan, contested, route_plans
 from apic.targets.k8s.kong import ingress_name
 from apic.targets.k8s.objects import Ingresses, k8s_service
 from apic.targets.kongplugins.routing import kong_path
-from apic.targets.unwritten import Unwritten, refuse_checks, say_unwritten
+from apic.targets.unwritten import Unwritten, refuse_checks, refuse_cors_clashes, say_unwritten
 
 NGINX = "nginx.ingress.kubernetes.io/"
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
@@ -50,9 +50,11 @@ class NginxApi:
         self.api = api
         self.out = out
         self.plans = route_plans(api)
-        self.preflights = cors_plan(api, [p.route for p in self.plans]).by_path
+        self.preflight_plan = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.preflight_plan.by_path
 
     def build(self) -> None:
+        refuse_cors_clashes(self.out, self.preflight_plan)
         taken: dict[tuple[tuple[str, ...], str], RoutePlan] = {}
         for plan in self.plans:
             service = k8s_service(self.out, plan)

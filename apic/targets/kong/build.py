@@ -64,8 +64,8 @@ class ApiBuilder:
         self.api = api
         self.config = config
         self.plans = route_plans(api)
-        self.cors = cors_plan(api, [p.route for p in self.plans])
-        self.preflights = self.cors.by_path
+        self.preflight_plan = cors_plan(api, [p.route for p in self.plans])
+        self.preflights = self.preflight_plan.by_path
         self.rules = sampling_rules(api)
         self.needs_anonymous = False
         by_service: dict[str, list[RoutePlan]] = {}
@@ -75,7 +75,7 @@ class ApiBuilder:
         self.prefixes = {key: shared_prefix(plans) for key, plans in by_service.items()}
 
     def build(self) -> None:
-        refuse_cors_clashes(self.config, self.cors)
+        refuse_cors_clashes(self.config, self.preflight_plan)
         for plan in self.plans:
             for exposure in placements(self.api, plan.route):
                 self.route(plan, exposure)

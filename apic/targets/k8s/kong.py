@@ -22,7 +22,7 @@ from apic.compiler.plan.consumers import KeyValue, key_plan
 from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements
 from apic.compiler.plan.routes import RoutePlan, route_plans
-from apic.targets.k8s.objects import Ingresses, k8s_service
+from apic.targets.k8s.objects import Ingresses, ingress_spec, k8s_service
 from apic.targets.kongplugins.auth import (
     ANONYMOUS,
     acl,
@@ -40,6 +40,7 @@ from apic.targets.kongplugins.traffic import (
     tracing_enabled,
 )
 from apic.targets.kubenames import dns_name, hashed_name
+from apic.targets.kubetls import say_certificate_secrets
 from apic.targets.unwritten import Unwritten, refuse_cors_clashes, say_unwritten
 
 Json = Any
@@ -78,6 +79,9 @@ class KongApi:
         self.anonymous_consumer()
         left_out = {Unwritten.VALIDATION, Unwritten.GATEWAY_RESPONSES, Unwritten.VPC_LINKS}
         say_unwritten(self.out, self.api, "the Kong controller's output", left_out)
+        say_certificate_secrets(
+            self.out, self.api, "the Kong controller", "in the namespace of each Ingress on the host"
+        )
         if tracing_enabled(self.api):
             node = (
                 self.api.tracing
@@ -127,6 +131,10 @@ class KongApi:
         }
         if names:
             annotations["konghq.com/plugins"] = ",".join(sorted(names))
+        if place.hosts:
+            # a custom domain answers HTTPS only, as API Gateway's does: plain HTTP is redirected
+            annotations["konghq.com/protocols"] = "https"
+            annotations["konghq.com/https-redirect-status-code"] = "308"
         path = {
             "path": "/" + kong_path(plan.pattern, place.base_path),
             "pathType": "ImplementationSpecific",
@@ -143,7 +151,7 @@ class KongApi:
                     "labels": {"app.kubernetes.io/managed-by": "apic"},
                     "annotations": annotations,
                 },
-                "spec": {"ingressClassName": "kong", "rules": rules},
+                "spec": ingress_spec("kong", rules, place.hosts),
             }
         )
         if plan.upstream.timeout is not None:

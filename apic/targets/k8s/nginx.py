@@ -27,8 +27,9 @@ from apic.compiler.plan.cors import cors_plan
 from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.routes import RoutePlan, contested, route_plans
 from apic.targets.k8s.kong import ingress_name
-from apic.targets.k8s.objects import Ingresses, k8s_service
+from apic.targets.k8s.objects import Ingresses, ingress_spec, k8s_service
 from apic.targets.kongplugins.routing import kong_path
+from apic.targets.kubetls import say_certificate_secrets
 from apic.targets.unwritten import Unwritten, refuse_checks, refuse_cors_clashes, say_unwritten
 
 NGINX = "nginx.ingress.kubernetes.io/"
@@ -85,6 +86,9 @@ class NginxApi:
             Unwritten.FORWARDING,
         }
         say_unwritten(self.out, self.api, "ingress-nginx", left_out)
+        say_certificate_secrets(
+            self.out, self.api, "ingress-nginx", "in the namespace of each Ingress on the host"
+        )
 
     def allowed(self, plan: RoutePlan) -> bool:
         route = plan.route
@@ -174,7 +178,7 @@ class NginxApi:
                     "labels": {"app.kubernetes.io/managed-by": "apic"},
                     "annotations": dict(sorted(annotations.items())),
                 },
-                "spec": {"ingressClassName": "nginx", "rules": rules},
+                "spec": ingress_spec("nginx", rules, place.hosts),
             }
         )
 

@@ -10,6 +10,7 @@ from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import K8sService
 from apic.compiler.plan.routes import RoutePlan
 from apic.targets.base import Reporter
+from apic.targets.kubetls import ingress_tls
 
 
 @dataclass
@@ -33,3 +34,12 @@ def k8s_service(reporter: Reporter, plan: RoutePlan) -> K8sService | None:
         )
         return None
     return backend.k8s
+
+
+def ingress_spec(ingress_class: str, rules: list[dict[str, Any]], hosts: tuple[str, ...]) -> dict[str, Any]:
+    """An Ingress's spec: its class, its rules, and a TLS section per host (a controller in the
+    cluster terminates TLS with the Secret `kubetls` names)."""
+    spec: dict[str, Any] = {"ingressClassName": ingress_class, "rules": rules}
+    if hosts:
+        spec["tls"] = ingress_tls(hosts)
+    return spec

@@ -21,6 +21,7 @@ from typing import Any
 
 import jsonschema
 from conftest import shared_path
+from route_samples import host_matches
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 RANK = {"Exact": 2, "RegularExpression": 1, "PathPrefix": 0}
@@ -73,7 +74,7 @@ def gateway_pick(objects: list[dict[str, Any]], method: str, host: str, path: st
     candidates = []
     for obj in objects:
         hostnames = obj["spec"].get("hostnames")
-        if hostnames and host not in hostnames:
+        if hostnames and not any(host_matches(h, host) for h in hostnames):
             continue
         key = f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"
         for index, rule in enumerate(obj["spec"]["rules"]):
@@ -91,3 +92,96 @@ def gateway_pick(objects: list[dict[str, Any]], method: str, host: str, path: st
     candidates.sort(key=lambda c: (tuple(-x for x in c[0]), c[1], c[2]))
     best = candidates[0]
     return (best[1], best[2], best[3]), False
+
+
+# What gateway.networking.k8s.io/v1 GatewaySpec holds a Gateway to (the Gateway CRD is not
+# among ../shared/schemas, so these are its documented rules, written out): the fields a
+# listener may have, 1-64 listeners with unique names (DNS-1123 subdomains), ports 1-65535,
+# hostnames that are DNS names or `*.` wildcards, HTTPS listeners that terminate TLS with at
+# least one certificateRef, HTTP listeners without tls, a unique (port, protocol, hostname)
+# per listener, and a namespace selector whenever routes are admitted `from: Selector`.
+SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+HOSTNAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+LISTENER_FIELDS = {"name", "hostname", "port", "protocol", "tls", "allowedRoutes"}
+FROM = {"All", "Same", "Selector", "None"}
+
+
+def gateway_problems(gateway: dict[str, Any]) -> list[str]:
+    found = []
+    if set(gateway) != {"apiVersion", "kind", "metadata", "spec"} or gateway["kind"] != "Gateway":
+        found.append(f"not a Gateway object: {sorted(gateway)}")
+    name = gateway["metadata"]["name"]
+    if not SUBDOMAIN.match(name) or len(name) > 253:
+        found.append(f"{name}: not a DNS-1123 subdomain")
+    spec = gateway["spec"]
+    if set(spec) - {"gatewayClassName", "listeners", "addresses", "infrastructure"}:
+        found.append(f"{name}: unknown spec fields {sorted(set(spec))}")
+    if not 1 <= len(spec.get("gatewayClassName", "")) <= 253:
+        found.append(f"{name}: gatewayClassName must be 1-253 characters")
+    listeners = spec.get("listeners", [])
+    if not 1 <= len(listeners) <= 64:
+        found.append(f"{name}: {len(listeners)} listeners, v1 allows 1-64")
+    names = [item["name"] for item in listeners]
+    found.extend(f"listener {n} twice" for n in sorted({n for n in names if names.count(n) > 1}))
+    triples = [(item["port"], item["protocol"], item.get("hostname")) for item in listeners]
+    found.extend(
+        f"listeners share {t}" for t in sorted({t for t in triples if triples.count(t) > 1}, key=str)
+    )
+    for item in listeners:
+        label = f"{name}/{item.get('name')}"
+        if set(item) - LISTENER_FIELDS:
+            found.append(f"{label}: unknown fields {sorted(set(item) - LISTENER_FIELDS)}")
+        if not SUBDOMAIN.match(item["name"]) or len(item["name"]) > 253:
+            found.append(f"{label}: name is not a DNS-1123 subdomain")
+        if not 1 <= item["port"] <= 65535:
+            found.append(f"{label}: port {item['port']}")
+        host = item.get("hostname")
+        if host is not None and (not HOSTNAME.match(host) or len(host) > 253):
+            found.append(f"{label}: hostname {host!r}")
+        tls = item.get("tls")
+        if item["protocol"] == "HTTPS":
+            refs = (tls or {}).get("certificateRefs", [])
+            if (tls or {}).get("mode", "Terminate") != "Terminate" or not 1 <= len(refs) <= 64:
+                found.append(f"{label}: HTTPS needs tls.mode Terminate with 1-64 certificateRefs")
+            for ref in refs:
+                if ref.get("kind", "Secret") != "Secret" or not SUBDOMAIN.match(ref["name"]):
+                    found.append(f"{label}: certificateRef {ref}")
+        elif item["protocol"] == "HTTP":
+            if tls is not None:
+                found.append(f"{label}: tls must not be set for HTTP")
+        else:
+            found.append(f"{label}: protocol {item['protocol']}")
+        namespaces = item.get("allowedRoutes", {}).get("namespaces", {})
+        if namespaces.get("from", "Same") not in FROM:
+            found.append(f"{label}: allowedRoutes.namespaces.from {namespaces.get('from')}")
+        if namespaces.get("from") == "Selector" and not namespaces.get("selector"):
+            found.append(f"{label}: from Selector without a selector")
+    return found
+
+
+def attachment_problems(gateway: dict[str, Any], routes: list[dict[str, Any]]) -> list[str]:
+    """Each route's parentRefs name the Gateway and listeners that admit the route's namespace
+    and share a hostname with it (what the Gateway checks before it accepts a route)."""
+    found = []
+    listeners = {item["name"]: item for item in gateway["spec"]["listeners"]}
+    where = (gateway["metadata"]["namespace"], gateway["metadata"]["name"])
+    for route in routes:
+        label = route["metadata"]["name"]
+        namespace = route["metadata"]["namespace"]
+        for parent in route["spec"]["parentRefs"]:
+            if (parent.get("namespace", namespace), parent["name"]) != where:
+                found.append(f"{label}: parentRef {parent} is not the Gateway {where}")
+                continue
+            listener = listeners.get(parent.get("sectionName", ""))
+            if listener is None:
+                found.append(f"{label}: no listener {parent.get('sectionName')}")
+                continue
+            selector = listener["allowedRoutes"]["namespaces"]["selector"]["matchExpressions"][0]
+            if namespace not in selector["values"]:
+                found.append(f"{label}: listener {listener['name']} does not admit namespace {namespace}")
+            host = listener.get("hostname")
+            if host is not None and host not in route["spec"].get("hostnames", [host]):
+                found.append(f"{label}: listener {listener['name']} serves {host}, not the route's hosts")
+            if host is None and route["spec"].get("hostnames"):
+                found.append(f"{label}: a route on a domain attached to the plain HTTP listener")
+    return found

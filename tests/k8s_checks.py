@@ -25,6 +25,7 @@ import kubernetes_validate
 import yaml
 from conftest import shared_path
 from kong_checks import closed, plugin_validator
+from route_samples import host_matches
 
 PREFIX = "alb.ingress.kubernetes.io/"
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -104,7 +105,7 @@ def alb_pick(objects: list[dict[str, Any]], method: str, host: str, path: str) -
 def alb_rule(objects: list[dict[str, Any]], method: str, host: str, path: str) -> tuple[str, str] | None:
     """(backend name, path pattern) of the listener rule that takes the request."""
     for rule_host, path_rule, notes in alb_rules(objects):
-        if rule_host is not None and rule_host != host:
+        if rule_host is not None and not host_matches(rule_host, host):
             continue
         if not alb_path_matches(path_rule, path):
             continue
@@ -194,7 +195,10 @@ def nginx_pick(objects: list[dict[str, Any]], host: str, path: str) -> str | Non
         for rule in obj["spec"]["rules"]:
             for entry in rule["http"]["paths"]:
                 entries.append((rule.get("host"), entry, obj["metadata"]["name"]))
-    named = [e for e in entries if e[0] == host]
+    # nginx's server_name order: the exact name, then a wildcard name, then the default server
+    named = [e for e in entries if e[0] == host] or [
+        e for e in entries if e[0] is not None and host_matches(e[0], host)
+    ]
     server = named if named else [e for e in entries if e[0] is None]
     for _, entry, name in server:
         if entry["pathType"] == "Exact" and entry["path"] == path:

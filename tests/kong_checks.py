@@ -21,7 +21,7 @@ from typing import Any
 
 import jsonschema
 from conftest import shared_path
-from route_samples import samples, table_text
+from route_samples import host_matches, samples, table_text
 
 from apic.compiler.model import GatewayModel
 from apic.targets.kong.names import entity_id
@@ -160,7 +160,7 @@ class KongRoute:
         route = self.entity
         if route.get("methods") and method not in route["methods"]:
             return False
-        if route.get("hosts") and host not in route["hosts"]:
+        if route.get("hosts") and not any(host_matches(h, host) for h in route["hosts"]):
             return False
         for pattern in route.get("paths") or ["/"]:
             if pattern.startswith("~"):

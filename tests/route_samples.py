@@ -63,7 +63,7 @@ def samples(model: GatewayModel) -> list[Sample]:
             methods = [m.value for m in plan.route.methods if m is not HttpMethod.ANY] or ["GET", "DELETE"]
             paths = ["/unmatched/x"] if plan.pattern.catch_all else concrete_paths(api, plan.route.path)
             for place in placements(api, plan.route):
-                host = place.hosts[0] if place.hosts else "any.example"
+                host = sample_host(place.hosts[0]) if place.hosts else "any.example"
                 prefix = "/" + place.base_path if place.base_path else ""
                 for method, path in itertools.product(methods, paths):
                     if (method, host, prefix + path) not in seen:
@@ -75,3 +75,16 @@ def samples(model: GatewayModel) -> list[Sample]:
 
 def table_text(found: list[Sample]) -> str:
     return "".join(line + "\n" for line in sorted(str(s) for s in found))
+
+
+def sample_host(host: str) -> str:
+    """A host a request is sent to: a wildcard domain's `*` becomes one label."""
+    return "a" + host[1:] if host.startswith("*.") else host
+
+
+def host_matches(pattern: str, host: str) -> bool:
+    """Whether a router's host `pattern` takes `host`: equal, or a leading `*.` wildcard that
+    stands for one or more labels (Kong, ingress-nginx, ALB and Gateway API agree on it)."""
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
+    return pattern == host

@@ -2,7 +2,9 @@
 routed, under Gateway API's match precedence, to the route the model's table picks.
 
 Each case folder gets `httproutes.yaml`, or `gateway-api.diagnostics.txt` (an error means
-no file), and `gateway-api.requests.txt`. `pytest --update-goldens` rewrites them.
+no file), and `gateway-api.requests.txt`. `pytest --update-goldens` rewrites them. A case's
+`gateway-api.options` (NAME=VALUE lines) compiles it with those `--option`s; where they ask
+for the Gateway, it is checked beside the routes (gateway_checks.gateway_problems).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import check_golden
-from gateway_checks import gateway_pick, problems
+from gateway_checks import attachment_problems, gateway_pick, gateway_problems, problems
 from route_samples import samples, table_text
 from test_cfn import case_input, diagnostic_lines
 
@@ -37,11 +39,22 @@ def request_table(model: GatewayModel, objects: list[dict]) -> tuple[str, list[s
     return table_text(found), wrong
 
 
+def case_options(case: Path) -> dict[str, str]:
+    """The `--option`s a case is compiled with, from its `gateway-api.options`."""
+    path = case / "gateway-api.options"
+    if not path.exists():
+        return {}
+    pairs = [line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {
+        name.strip(): GatewayApiTarget.options[name.strip()].parse(value.strip()) for name, value in pairs
+    }
+
+
 @pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
 def test_golden_case(case: Path, update_goldens: bool) -> None:
     loaded = load(case_input(case))
     assert loaded.model is not None
-    result = GatewayApiTarget().compile(loaded.model)
+    result = GatewayApiTarget().compile(loaded.model, options=case_options(case))
     diagnostics = list(result.diagnostics)
     if diagnostics or (case / "gateway-api.diagnostics.txt").exists():
         check_golden(case / "gateway-api.diagnostics.txt", diagnostic_lines(diagnostics), update_goldens)
@@ -52,7 +65,76 @@ def test_golden_case(case: Path, update_goldens: bool) -> None:
     text = result.artifacts[0].text
     check_golden(case / "httproutes.yaml", text, update_goldens)
     objects = [o for o in yaml.safe_load_all(text) if o]
+    gateways = [o for o in objects if o["kind"] == "Gateway"]
+    objects = [o for o in objects if o["kind"] == "HTTPRoute"]
     assert problems(objects) == []
+    assert len(gateways) == (1 if "gateway-class" in case_options(case) else 0)
+    for gateway in gateways:
+        assert gateway_problems(gateway) == []
+        assert attachment_problems(gateway, objects) == []
     table, wrong = request_table(loaded.model, objects)
     check_golden(case / "gateway-api.requests.txt", table, update_goldens)
     assert wrong == []
+
+
+def domains_source(count: int) -> str:
+    """An API on `count` domains, each its own listener."""
+    domains = "".join(
+        f'  domain "d{n:02d}.example.com" {{\n'
+        '    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/'
+        f'{n:08d}-2222-3333-4444-555555555555"\n'
+        '    base_path "" = stage.prod\n  }\n'
+        for n in range(count)
+    )
+    return (
+        'api "many" {\n  kind = http\n'
+        '  backend "b" {\n    k8s { service = "b", namespace = "many", port = 80 }\n  }\n'
+        "  defaults {\n    backend = backend.b\n    auth    = none\n  }\n"
+        '  route GET "/items/{id}" {}\n  stage "prod" {}\n' + domains + "}\n"
+    )
+
+
+def test_a_gateway_past_64_listeners_is_refused_on_the_first_domain_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "api.gw"
+    source.write_text(domains_source(65), encoding="utf-8")
+    loaded = load(source)
+    assert loaded.model is not None
+    result = GatewayApiTarget().compile(loaded.model, options={"gateway-class": "eg"})
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert [(d.code, d.span.source.location(d.span.start), d.message) for d in errors] == [
+        (
+            "TG001",
+            (12 + 4 * 64, 3),  # the 65th domain block
+            "domain `d64.example.com`: a Gateway has at most 64 listeners, and these APIs need 65 "
+            "(one per domain, and one for APIs without a domain)",
+        )
+    ]
+    assert result.artifacts == ()
+
+
+def test_the_gateway_apic_writes_is_the_one_routes_attach_to(tmp_path: Path) -> None:
+    """Without gateway-namespace, apic's Gateway is in `default`, and routes in other
+    namespaces must name it there; at 64 listeners the Gateway is still written."""
+    source = tmp_path / "api.gw"
+    source.write_text(domains_source(64), encoding="utf-8")
+    loaded = load(source)
+    assert loaded.model is not None
+    result = GatewayApiTarget().compile(loaded.model, options={"gateway-class": "eg"})
+    objects = list(yaml.safe_load_all(result.artifacts[0].text))
+    gateway, routes = objects[0], objects[1:]
+    assert gateway["metadata"] == {
+        "name": "gateway",
+        "namespace": "default",
+        "labels": {"app.kubernetes.io/managed-by": "apic"},
+    }
+    assert [item["name"] for item in gateway["spec"]["listeners"]][:2] == [
+        "https-d00-example-com",
+        "https-d01-example-com",
+    ]
+    assert gateway_problems(gateway) == []
+    assert attachment_problems(gateway, routes) == []
+    assert routes[0]["spec"]["parentRefs"][0] == {
+        "name": "gateway",
+        "namespace": "default",
+        "sectionName": "https-d00-example-com",
+    }

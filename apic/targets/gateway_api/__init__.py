@@ -2,7 +2,8 @@
 
 Routes reach the Kubernetes services of the model's backends; paths, methods, hosts, the
 upstream path (when a whole path is replaced), fixed request headers, CORS and timeouts are
-written; what an HTTPRoute cannot say is refused or said (see `build`).
+written; what an HTTPRoute cannot say is refused or said (see `build`). With
+`--option gateway-class=NAME` the Gateway comes first in the file (see `listeners`).
 """
 
 from __future__ import annotations
@@ -26,15 +27,24 @@ class GatewayApiTarget(Target):
     options: ClassVar[dict[str, TargetOption]] = {
         "gateway": TargetOption(str, "gateway", "the Gateway the routes attach to (parentRefs)"),
         "gateway-namespace": TargetOption(str, "", "the Gateway's namespace, when not the routes' own"),
+        "gateway-class": TargetOption(
+            str, "", "write the Gateway too, of this GatewayClass, with a listener per domain"
+        ),
     }
 
     def emit(
         self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
-        out = HttpRoutes(str(options["gateway"]), str(options["gateway-namespace"]))
+        gateway_class = str(options["gateway-class"])
+        out = HttpRoutes(str(options["gateway"]), str(options["gateway-namespace"]), gateway_class)
         for api in model.apis:
             if api.kind is not ApiKind.WEBSOCKET:  # refused as a whole by the capability table
                 ApiRoutes(api, out).build()
-        text = dump_all(out.objects, dumper=IndentedListDumper)
+        objects = out.objects
+        if gateway_class:
+            namespace = str(options["gateway-namespace"]) or "default"
+            gateway = out.listeners.gateway(out, str(options["gateway"]), namespace, gateway_class)
+            objects = ([gateway] if gateway is not None else []) + objects
+        text = dump_all(objects, dumper=IndentedListDumper)
         artifact = Artifact(PurePosixPath("httproutes.yaml"), text, "application/yaml")
         return CompileResult((artifact,), tuple(out.diagnostics))

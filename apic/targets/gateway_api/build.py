@@ -31,7 +31,9 @@ from apic.compiler.plan.paths import Placement, placements, public_template
 from apic.compiler.plan.patterns import escape_literal
 from apic.compiler.plan.routes import EVERY_METHOD, RoutePlan, contested, route_plans
 from apic.targets.base import Reporter
+from apic.targets.gateway_api.listeners import Listeners
 from apic.targets.kubenames import dns_name, route_name
+from apic.targets.kubetls import say_certificate_secrets
 from apic.targets.unwritten import Unwritten, refuse_checks, refuse_cors_clashes, say_unwritten
 
 Json = object
@@ -52,6 +54,8 @@ class HttpRoutes(Reporter):
 
     gateway: str
     gateway_namespace: str
+    gateway_class: str  # empty: the Gateway is the user's, and apic does not write it
+    listeners: Listeners = field(default_factory=Listeners)
     objects: list[dict[str, Json]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     once_per_place: ClassVar[bool] = True
@@ -94,6 +98,7 @@ class ApiRoutes:
             Unwritten.VPC_LINKS,
         }
         say_unwritten(self.out, self.api, "an HTTPRoute", left_out)
+        self.say_certificates()
         for (place, namespace), found in sorted(
             rules.items(), key=lambda kv: (kv[0][0].base_path, kv[0][0].hosts, kv[0][1])
         ):
@@ -231,6 +236,23 @@ class ApiRoutes:
                     "(apic lists the rule first within its HTTPRoute)",
                 )
 
+    def say_certificates(self) -> None:
+        """Where each domain's certificate goes: the Secret of the Gateway apic writes, or the
+        user's own Gateway, which apic does not write."""
+        if self.out.gateway_class:
+            where = f"in namespace `{self.out.gateway_namespace or 'default'}` (the Gateway's)"
+            say_certificate_secrets(self.out, self.api, "the Gateway", where)
+            return
+        for domain in sorted(self.api.domains, key=lambda d: d.host):
+            self.out.report(
+                codes.TARGET_APPROXIMATION,
+                domain,
+                "certificate",
+                f"domain `{domain.host}`: the HTTPRoutes match its host, and its certificate belongs on "
+                f"a listener of Gateway `{self.out.gateway}`, which apic does not write",
+                help="pass --option gateway-class=NAME to have apic write the Gateway, a listener per domain",
+            )
+
     # --- objects ------------------------------------------------------------------------
 
     def emit(self, place: Placement, namespace: str, rules: list[dict[str, Json]]) -> None:
@@ -242,10 +264,7 @@ class ApiRoutes:
         )
         for number, part in enumerate(parts, start=1):
             name = base if len(parts) == 1 else dns_name(base[:58], f"p{number:02d}")
-            parent: dict[str, Json] = {"name": self.out.gateway}
-            if self.out.gateway_namespace:
-                parent["namespace"] = self.out.gateway_namespace
-            spec: dict[str, Json] = {"parentRefs": [parent], "rules": part}
+            spec: dict[str, Json] = {"parentRefs": self.parents(place, namespace), "rules": part}
             if place.hosts:
                 spec["hostnames"] = list(place.hosts)
             self.out.objects.append(
@@ -260,3 +279,15 @@ class ApiRoutes:
                     "spec": spec,
                 }
             )
+
+    def parents(self, place: Placement, namespace: str) -> list[dict[str, Json]]:
+        """The Gateway, or, when apic writes it, each listener of the place's hosts: a route on
+        a domain must not be reachable through the plain HTTP listener."""
+        parent: dict[str, Json] = {"name": self.out.gateway}
+        if self.out.gateway_namespace or self.out.gateway_class:
+            # apic's Gateway lives in `default` unless told: routes elsewhere must say so
+            parent["namespace"] = self.out.gateway_namespace or "default"
+        sections = self.out.listeners.attach(self.api, place.hosts, namespace)
+        if not self.out.gateway_class:
+            return [parent]
+        return [{**parent, "sectionName": section} for section in sections]

@@ -36,7 +36,17 @@ def request_table(model: GatewayModel, objects: list[dict]) -> tuple[str, list[s
         got = picked[2]["name"] if picked else None
         if got != (route_name(sample.expected) if sample.expected is not None else None):
             wrong.append(f"{sample}: HTTPRoute rule {got}")
+        cors = cors_filter(picked[2]) if picked else None
+        if cors is not None:
+            # the browser's preflight must reach a rule that answers it with the same policy
+            preflight, _ = gateway_pick(objects, "OPTIONS", sample.host, sample.path)
+            if preflight is None or cors_filter(preflight[2]) != cors:
+                wrong.append(f"OPTIONS {sample.host}{sample.path}: no CORS answer for {got}")
     return table_text(found), wrong
+
+
+def cors_filter(rule: dict) -> dict | None:
+    return next((f["cors"] for f in rule.get("filters", []) if f["type"] == "CORS"), None)
 
 
 def case_options(case: Path) -> dict[str, str]:

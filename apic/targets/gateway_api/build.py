@@ -137,6 +137,10 @@ class ApiRoutes:
         # ANY lists every method: a match with a method outranks one without, which would
         # otherwise put `GET /{x+}` above `ANY /a/{x+}` whatever the rule order
         methods = EVERY_METHOD if HttpMethod.ANY in route.methods else sorted(m.value for m in route.methods)
+        if self.answers_preflight(plan) and "OPTIONS" not in methods:
+            # a CORS filter runs only on requests its rule matches: without an OPTIONS match the
+            # preflight of a GET route would match no rule and be refused before the filter
+            methods = [*methods, "OPTIONS"]
         matches: list[dict[str, Json]] = [{"path": dict(path), "method": m} for m in methods]
         rule: dict[str, Json] = {
             "name": route_name(route),
@@ -198,10 +202,12 @@ class ApiRoutes:
                     "requestHeaderModifier": {"set": sorted(headers, key=lambda h: h["name"])},
                 }
             )
-        preflight = self.preflights.get(route.path) if plan.cors is not None else None
-        if preflight is not None:
-            found.append({"type": "CORS", "cors": self.cors(preflight)})
+        if self.answers_preflight(plan):
+            found.append({"type": "CORS", "cors": self.cors(self.preflights[route.path])})
         return found
+
+    def answers_preflight(self, plan: RoutePlan) -> bool:
+        return plan.cors is not None and plan.route.path in self.preflights
 
     def cors(self, preflight) -> dict[str, Json]:  # type: ignore[no-untyped-def]
         settings: dict[str, Json] = {

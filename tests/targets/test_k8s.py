@@ -185,3 +185,53 @@ def test_two_cors_policies_on_one_path_are_refused(tmp_path: Path, controller: s
     assert [
         (d.code, *d.span.start_location) for d in gateway.diagnostics if d.severity is Severity.ERROR
     ] == [("TG001", 7, 21)]
+
+
+def two_apis(tmp_path: Path, second_consumer: str) -> Path:
+    """Two APIs of one file in one namespace, each with a route any of two checks opens (so
+    each needs Kong's anonymous consumer) and a consumer."""
+
+    def api(name: str, consumer: str) -> str:
+        return (
+            f'api "{name}" {{\n'
+            '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
+            "  defaults { backend = backend.b, auth = api_key }\n"
+            '  authorizer "staff" { type = jwt, issuer = "https://login.example.com/" }\n'
+            '  authorizer "partner" { type = api_key, identity_source = header.X-Partner-Key }\n'
+            f'  route GET "/{name}" {{ auth = [[authorizer.staff], [authorizer.partner]] }}\n'
+            '  stage "s" {}\n'
+            '  usage_plan "p" { stages = [stage.s] }\n'
+            f'  consumer "{consumer}" {{ plan = usage_plan.p, api_key = "k-0123456789abcdef{name}" }}\n'
+            "}\n"
+        )
+
+    source = tmp_path / "api.gw"
+    source.write_text(api("one", "acme") + api("two", second_consumer), encoding="utf-8")
+    return source
+
+
+def test_a_consumer_two_apis_declare_is_refused_on_the_second(tmp_path: Path) -> None:
+    loaded = load(two_apis(tmp_path, "acme"))
+    assert loaded.model is not None
+    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
+    refused = [(d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR]
+    assert refused == [("TG001", 19, 3)]
+    assert "consumer `acme` is declared by another api too" in result.diagnostics[-1].message
+
+
+def test_two_apis_share_kongs_one_anonymous_consumer(tmp_path: Path) -> None:
+    loaded = load(two_apis(tmp_path, "globex"))
+    assert loaded.model is not None
+    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
+    assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    objects = list(yaml.safe_load_all(result.artifacts[0].text))
+    consumers = {o["username"]: o for o in objects if o["kind"] == "KongConsumer"}
+    assert sorted(consumers) == ["acme", "anonymous", "globex"]
+    terminations = sorted(
+        o["metadata"]["name"]
+        for o in objects
+        if o["kind"] == "KongPlugin" and o["plugin"] == "request-termination"
+    )
+    assert len(terminations) == 2  # one per API's route with alternatives
+    assert consumers["anonymous"]["metadata"]["annotations"]["konghq.com/plugins"] == ",".join(terminations)
+    assert kong_controller_problems(objects) == []

@@ -208,7 +208,8 @@ class KongApi:
         names must be in its namespace."""
         if not self.anonymous:
             return
-        namespace = self.anonymous[0][0]
+        written = self.written_consumer(ANONYMOUS)  # by an earlier API of the same file
+        namespace = written["metadata"]["namespace"] if written else self.anonymous[0][0]
         for other, _, route in self.anonymous:
             if other != namespace:
                 self.out.report(
@@ -221,6 +222,11 @@ class KongApi:
                     help="serve the routes with alternatives from one namespace",
                 )
         names = sorted(plugin for ns, plugin, _ in self.anonymous if ns == namespace)
+        if written is not None:
+            annotations = written["metadata"]["annotations"]
+            earlier = annotations["konghq.com/plugins"].split(",")
+            annotations["konghq.com/plugins"] = ",".join(sorted({*earlier, *names}))
+            return
         self.out.objects.append(
             {
                 "apiVersion": KONG_API,
@@ -244,6 +250,16 @@ class KongApi:
         for key in key_plan(self.api).consumers:
             consumer = key.consumer
             if anonymous_taken(self.out, consumer):
+                continue
+            if self.written_consumer(consumer.name) is not None:
+                self.out.report(
+                    codes.TARGET_UNSUPPORTED,
+                    consumer,
+                    None,
+                    f"consumer `{consumer.name}` is declared by another api too: the Kong controller "
+                    "makes every KongConsumer a consumer of the one Kong, and usernames are unique there",
+                    help="declare the consumer in one api, or give each api's consumer its own name",
+                )
                 continue
             name = dns_name(consumer.name)
             credentials = []
@@ -294,6 +310,13 @@ class KongApi:
             if credentials:
                 entity["credentials"] = credentials
             self.out.objects.append(entity)
+
+    def written_consumer(self, username: str) -> dict[str, Json] | None:
+        """The KongConsumer an earlier API of the same compile wrote for `username`."""
+        return next(
+            (o for o in self.out.objects if o["kind"] == "KongConsumer" and o.get("username") == username),
+            None,
+        )
 
     def secret(self, name: str, namespace: str, credential: str, data: dict[str, str]) -> None:
         self.out.objects.append(

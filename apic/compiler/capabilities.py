@@ -76,6 +76,11 @@ class Platform:
     def supports(self, feature: Feature, kind: ApiKind) -> bool:
         return kind in self.support.get(feature, frozenset(ApiKind))
 
+    def granting(self, feature: Feature) -> Platform:
+        """The platform once the deployment provides `feature` itself (a target option says so)."""
+        limits = {f: reason for f, reason in self.limits.items() if f is not feature}
+        return Platform(self.name, {**self.support, feature: frozenset(ApiKind)}, limits)
+
     def without(self, feature: Feature, kinds: frozenset[ApiKind], reason: str) -> Platform:
         """What a target writes: the platform less what the target cannot say (yet)."""
         return Platform(

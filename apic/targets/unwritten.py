@@ -5,6 +5,8 @@ model and says (TG002), on each such construct, that it is not written and why: 
 cache, CORS, a forwarded value, request validation, tracing, a gateway response, a VPC link.
 `refuse_checks` refuses (TG001) a route whose auth the platform cannot check,
 `refuse_cors_clashes` two CORS policies on one path a platform answers preflights for.
+`say_tls_policies_elsewhere` says which setting of the platform's own configuration must hold
+a domain's TLS policy when the user says the deployment enforces it there.
 """
 
 from __future__ import annotations
@@ -95,4 +97,25 @@ def refuse_cors_clashes(reporter: Reporter, plan: CorsPlan) -> None:
             "cors",
             f"{route.label} uses another CORS policy than a route on the same path: the path's "
             "preflight would be answered by either",
+        )
+
+
+# the protocol list a gateway's own TLS setting must name to match an API Gateway policy
+TLS_PROTOCOLS = {"TLS_1_0": "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3", "TLS_1_2": "TLSv1.2 TLSv1.3"}
+TLS_IN_CONFIG = "tls-policy-in-config"
+
+
+def say_tls_policies_elsewhere(reporter: Reporter, api: Api, setting: str) -> None:
+    """With `--option tls-policy-in-config`, each domain's policy is not written but said (TG002),
+    with the value `setting` (a format string taking `{protocols}`) must have."""
+    for domain in sorted(api.domains, key=lambda d: d.host):
+        protocols = TLS_PROTOCOLS.get(domain.tls_policy) if domain.tls_policy else None
+        if protocols is None:
+            continue
+        reporter.report(
+            codes.TARGET_APPROXIMATION,
+            domain,
+            "tls_policy",
+            f"domain `{domain.host}`: TLS policy {domain.tls_policy} is not written; with --option "
+            f"{TLS_IN_CONFIG} the deployment enforces it in " + setting.format(protocols=protocols),
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import check_golden
+from conftest import ROOT, check_golden
 from k8s_checks import alb_pick, kong_controller_problems, kong_routes, nginx_pick, problems
 from kong_checks import kong_pick
 from route_samples import samples, table_text
@@ -235,3 +235,59 @@ def test_two_apis_share_kongs_one_anonymous_consumer(tmp_path: Path) -> None:
     assert len(terminations) == 2  # one per API's route with alternatives
     assert consumers["anonymous"]["metadata"]["annotations"]["konghq.com/plugins"] == ",".join(terminations)
     assert kong_controller_problems(objects) == []
+
+
+@pytest.mark.parametrize("controller", ["kong", "nginx"])
+def test_a_tls_policy_the_controller_enforces_is_said_not_refused(tmp_path: Path, controller: str) -> None:
+    source = tmp_path / "api.gw"
+    source.write_text(
+        'api "a" {\n'
+        '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
+        "  defaults { backend = backend.b, auth = none }\n"
+        '  route GET "/x" {}\n'
+        '  stage "prod" {}\n'
+        '  domain "a.example.com" {\n'
+        '    certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/'
+        '11111111-2222-3333-4444-555555555555"\n'
+        "    tls_policy  = TLS_1_2\n"
+        '    base_path "" = stage.prod\n'
+        "  }\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    loaded = load(source)
+    assert loaded.model is not None
+    refused = K8sTarget().compile(loaded.model, options={"controller": controller})
+    assert [
+        (d.code, *d.span.start_location) for d in refused.diagnostics if d.severity is Severity.ERROR
+    ] == [("TG001", 8, 5)]
+    options = {"controller": controller, "tls-policy-in-config": True}
+    result = K8sTarget().compile(loaded.model, options=options)
+    assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    setting = {
+        "kong": "kong.conf: `ssl_protocols = TLSv1.2 TLSv1.3` (the chart's `env.ssl_protocols`)",
+        "nginx": 'the controller\'s ConfigMap: `ssl-protocols: "TLSv1.2 TLSv1.3"`',
+    }[controller]
+    assert [d.message for d in result.diagnostics if d.span.start_location == (8, 5)] == [
+        "domain `a.example.com`: TLS policy TLS_1_2 is not written; with --option tls-policy-in-config "
+        "the deployment enforces it in " + setting
+    ]
+    objects = list(yaml.safe_load_all(result.artifacts[0].text))
+    assert [o["spec"]["tls"] for o in objects if o["kind"] == "Ingress"] == [
+        [{"hosts": ["a.example.com"], "secretName": "a-example-com-tls"}]
+    ]
+
+
+def test_the_bookstore_compiles_on_the_kong_controller_once_kong_conf_holds_its_tls_policy() -> None:
+    loaded = load(ROOT / "examples" / "bookstore.gw")
+    assert loaded.model is not None
+    options = {"controller": "kong", "tls-policy-in-config": True}
+    result = K8sTarget().compile(loaded.model, options=options)
+    assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    objects = [o for o in yaml.safe_load_all(result.artifacts[0].text) if o]
+    # acme's key comes from the environment: its Secret is the user's to create, and said so
+    assert kong_controller_problems(objects) == [
+        "acme: credential Secret acme-key-auth is not written (said by a TG002)"
+    ]
+    assert any("Secret `acme-key-auth` is not written" in d.message for d in result.diagnostics)
+    assert request_table(loaded.model, objects, "kong")[1] == []

@@ -127,3 +127,24 @@ def test_a_value_decK_would_evaluate_as_a_template_is_refused_where_it_is_writte
     assert [(d.code, *d.span.start_location) for d in diagnostics] == [("TG001", 11, 41)]
     assert "decK would evaluate" in diagnostics[0].message
     assert result.artifacts == ()
+
+
+def test_the_bookstore_compiles_once_kong_conf_holds_its_tls_policy() -> None:
+    """Its only refusal is the domain's TLS policy: with tls-policy-in-config it is said on the
+    policy, with the kong.conf line, and the rest is written and routes as the model says."""
+    loaded = load(ROOT / "examples" / "bookstore.gw")
+    assert loaded.model is not None
+    refused = KongTarget().compile(loaded.model)
+    assert [
+        (d.code, *d.span.start_location) for d in refused.diagnostics if d.severity is Severity.ERROR
+    ] == [("TG001", 98, 5)]
+    result = KongTarget().compile(loaded.model, options={"tls-policy-in-config": True})
+    assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    said = [d for d in result.diagnostics if d.span.start_location == (98, 5)]
+    assert [d.message for d in said] == [
+        "domain `api.example.com`: TLS policy TLS_1_2 is not written; with --option tls-policy-in-config "
+        "the deployment enforces it in kong.conf: `ssl_protocols = TLSv1.2 TLSv1.3`"
+    ]
+    doc = yaml.safe_load(result.artifacts[0].text)
+    assert problems(doc) == []
+    assert request_table(loaded.model, doc)[1] == []

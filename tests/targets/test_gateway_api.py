@@ -148,3 +148,22 @@ def test_the_gateway_apic_writes_is_the_one_routes_attach_to(tmp_path: Path) -> 
         "namespace": "default",
         "sectionName": "https-d00-example-com",
     }
+
+
+def test_a_place_on_more_than_16_domains_is_split_by_hostnames(tmp_path: Path) -> None:
+    source = tmp_path / "api.gw"
+    source.write_text(domains_source(20), encoding="utf-8")
+    loaded = load(source)
+    assert loaded.model is not None
+    result = GatewayApiTarget().compile(loaded.model, options={"gateway-class": "eg"})
+    objects = list(yaml.safe_load_all(result.artifacts[0].text))
+    gateway, routes = objects[0], objects[1:]
+    assert [(r["metadata"]["name"], len(r["spec"]["hostnames"])) for r in routes] == [
+        ("many-root-many-p01", 16),
+        ("many-root-many-p02", 4),
+    ]
+    assert [len(r["spec"]["parentRefs"]) for r in routes] == [16, 4]
+    assert problems(routes) == []
+    assert gateway_problems(gateway) == []
+    assert attachment_problems(gateway, routes) == []
+    assert request_table(loaded.model, routes)[1] == []

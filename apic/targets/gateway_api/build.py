@@ -13,7 +13,7 @@ does not rank RegularExpression matches, which are "implementation-specific". So
 
 One HTTPRoute per place the API is served (a base path on its domains, or its own paths on
 any host), in the namespace of its Kubernetes services; split into parts of at most 16
-rules (the v1 limit) whose names keep their order.
+hostnames and 16 rules (the v1 limits) whose names keep their order.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from apic.targets.unwritten import Unwritten, refuse_checks, refuse_cors_clashes
 Json = object
 API_VERSION = "gateway.networking.k8s.io/v1"
 MAX_RULES = 16
+MAX_HOSTNAMES = 16  # HTTPRoute v1: spec.hostnames maxItems
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z0-9_]+>")
 
 
@@ -262,17 +263,22 @@ class ApiRoutes:
     # --- objects ------------------------------------------------------------------------
 
     def emit(self, place: Placement, namespace: str, rules: list[dict[str, Json]]) -> None:
-        parts = [rules[i : i + MAX_RULES] for i in range(0, len(rules), MAX_RULES)]
+        """The place's HTTPRoutes: split by hosts (16 at most) and then by rules (16 at most),
+        named so that the parts of one host group sort in rule order (a conformant
+        implementation ranks equal matches of routes created together by namespace/name)."""
+        rule_parts = [rules[i : i + MAX_RULES] for i in range(0, len(rules), MAX_RULES)]
+        host_parts = [place.hosts[i : i + MAX_HOSTNAMES] for i in range(0, len(place.hosts), MAX_HOSTNAMES)]
+        parts = [(hosts, part) for hosts in host_parts or [()] for part in rule_parts]
         base = dns_name(
             self.api.name,
             place.base_path or ("root" if place.hosts else ""),
             namespace if namespace != "default" else "",
         )
-        for number, part in enumerate(parts, start=1):
+        for number, (hosts, part) in enumerate(parts, start=1):
             name = base if len(parts) == 1 else dns_name(base[:58], f"p{number:02d}")
-            spec: dict[str, Json] = {"parentRefs": self.parents(place, namespace), "rules": part}
-            if place.hosts:
-                spec["hostnames"] = list(place.hosts)
+            spec: dict[str, Json] = {"parentRefs": self.parents(hosts, namespace), "rules": part}
+            if hosts:
+                spec["hostnames"] = list(hosts)
             self.out.objects.append(
                 {
                     "apiVersion": API_VERSION,
@@ -286,14 +292,14 @@ class ApiRoutes:
                 }
             )
 
-    def parents(self, place: Placement, namespace: str) -> list[dict[str, Json]]:
+    def parents(self, hosts: tuple[str, ...], namespace: str) -> list[dict[str, Json]]:
         """The Gateway, or, when apic writes it, each listener of the place's hosts: a route on
         a domain must not be reachable through the plain HTTP listener."""
         parent: dict[str, Json] = {"name": self.out.gateway}
         if self.out.gateway_namespace or self.out.gateway_class:
             # apic's Gateway lives in `default` unless told: routes elsewhere must say so
             parent["namespace"] = self.out.gateway_namespace or "default"
-        sections = self.out.listeners.attach(self.api, place.hosts, namespace)
+        sections = self.out.listeners.attach(self.api, hosts, namespace)
         if not self.out.gateway_class:
             return [parent]
         return [{**parent, "sectionName": section} for section in sections]

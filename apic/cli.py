@@ -179,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
         "the compile, since the outputs would lack them",
     )
     compile_p.add_argument(
+        "--controller",
+        metavar="NAME",
+        default=None,
+        help="the Ingress controller of target k8s (alb, kong, nginx): --option controller=NAME",
+    )
+    compile_p.add_argument(
         "--option",
         action="append",
         default=[],
@@ -359,6 +365,20 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     if refused:
         return refused, EXIT_ERROR, 1
     target_options = configured | parse_target_options(target, args.option)
+    if args.controller is not None:
+        if "controller" not in target.options:
+            raise UsageError(
+                f"--controller picks the Ingress controller of target k8s; target `{target.name}` has none",
+                args.controller,
+            )
+        try:
+            target_options["controller"] = target.options["controller"].parse(args.controller)
+        except ValueError as expected:
+            raise UsageError(
+                f"--controller takes {expected}, not `{args.controller}`",
+                args.controller,
+                help=did_you_mean(args.controller, target.options["controller"].choices),
+            ) from None
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise UsageError(
             f"`-o {args.output}` is a file; -o names the folder the artifacts are written into",

@@ -291,3 +291,29 @@ def test_the_bookstore_compiles_on_the_kong_controller_once_kong_conf_holds_its_
     ]
     assert any("Secret `acme-key-auth` is not written" in d.message for d in result.diagnostics)
     assert request_table(loaded.model, objects, "kong")[1] == []
+
+
+def test_controller_is_a_flag_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--controller kong` is `--option controller=kong`; elsewhere, or misspelt, it is a usage
+    error pointing at the value."""
+    from apic.cli import main
+
+    monkeypatch.chdir(CASES / "k8s-routing")
+    args = ["compile", "api.gw", "--no-lint", "-t"]
+    assert main([*args, "k8s", "--controller", "kong"]) == 0
+    assert "kind: KongPlugin" in capsys.readouterr().out
+    assert main([*args, "k8s", "--controller", "kongg", "--format", "json"]) == 2
+    (finding,) = __import__("json").loads(capsys.readouterr().err)
+    assert (finding["code"], finding["column"], finding["message"], finding["help"]) == (
+        "AP011",
+        51,  # `apic compile api.gw --no-lint -t k8s --controller ` is 50 characters
+        "--controller takes one of alb, kong, nginx, not `kongg`",
+        "did you mean `kong`?",
+    )
+    assert main([*args, "gateway-api", "--controller", "kong", "--format", "json"]) == 2
+    (finding,) = __import__("json").loads(capsys.readouterr().err)
+    assert finding["message"] == (
+        "--controller picks the Ingress controller of target k8s; target `gateway-api` has none"
+    )

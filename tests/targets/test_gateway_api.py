@@ -122,16 +122,22 @@ def test_a_gateway_past_64_listeners_is_refused_on_the_first_domain_left_out(tmp
     assert result.artifacts == ()
 
 
-def test_the_gateway_apic_writes_is_the_one_routes_attach_to(tmp_path: Path) -> None:
-    """Without gateway-namespace, apic's Gateway is in `default`, and routes in other
-    namespaces must name it there; at 64 listeners the Gateway is still written."""
+def with_gateway(tmp_path: Path, domains: int) -> tuple[GatewayModel, dict, list[dict]]:
+    """(the model, the Gateway, the HTTPRoutes) of an API on `domains` domains."""
     source = tmp_path / "api.gw"
-    source.write_text(domains_source(64), encoding="utf-8")
+    source.write_text(domains_source(domains), encoding="utf-8")
     loaded = load(source)
     assert loaded.model is not None
     result = GatewayApiTarget().compile(loaded.model, options={"gateway-class": "eg"})
     objects = list(yaml.safe_load_all(result.artifacts[0].text))
-    gateway, routes = objects[0], objects[1:]
+    return loaded.model, objects[0], objects[1:]
+
+
+def test_the_gateway_apic_writes_is_the_one_routes_attach_to(tmp_path: Path) -> None:
+    """Without gateway-namespace, apic's Gateway is in `default`, and routes in other
+    namespaces must name it there; at 64 listeners the Gateway is still written."""
+    model, gateway, routes = with_gateway(tmp_path, 64)
+    assert request_table(model, routes)[1] == []
     assert gateway["metadata"] == {
         "name": "gateway",
         "namespace": "default",
@@ -151,13 +157,7 @@ def test_the_gateway_apic_writes_is_the_one_routes_attach_to(tmp_path: Path) -> 
 
 
 def test_a_place_on_more_than_16_domains_is_split_by_hostnames(tmp_path: Path) -> None:
-    source = tmp_path / "api.gw"
-    source.write_text(domains_source(20), encoding="utf-8")
-    loaded = load(source)
-    assert loaded.model is not None
-    result = GatewayApiTarget().compile(loaded.model, options={"gateway-class": "eg"})
-    objects = list(yaml.safe_load_all(result.artifacts[0].text))
-    gateway, routes = objects[0], objects[1:]
+    model, gateway, routes = with_gateway(tmp_path, 20)
     assert [(r["metadata"]["name"], len(r["spec"]["hostnames"])) for r in routes] == [
         ("many-root-many-p01", 16),
         ("many-root-many-p02", 4),
@@ -166,4 +166,4 @@ def test_a_place_on_more_than_16_domains_is_split_by_hostnames(tmp_path: Path) -
     assert problems(routes) == []
     assert gateway_problems(gateway) == []
     assert attachment_problems(gateway, routes) == []
-    assert request_table(loaded.model, routes)[1] == []
+    assert request_table(model, routes)[1] == []

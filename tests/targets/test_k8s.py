@@ -137,9 +137,18 @@ def test_the_controller_is_a_project_setting_too(tmp_path: Path, capsys: pytest.
     ]
 
 
+def model_of(tmp_path: Path, source: str) -> GatewayModel:
+    """The model of `source`, written to api.gw in `tmp_path`."""
+    path = tmp_path / "api.gw"
+    path.write_text(source, encoding="utf-8")
+    loaded = load(path)
+    assert loaded.model is not None
+    return loaded.model
+
+
 def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None:
-    source = tmp_path / "api.gw"
-    source.write_text(
+    model = model_of(
+        tmp_path,
         'api "a" {\n'
         '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
         "  defaults { backend = backend.b, auth = api_key }\n"
@@ -148,11 +157,8 @@ def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None
         '  usage_plan "p" { stages = [stage.s] }\n'
         '  consumer "anonymous" { plan = usage_plan.p, api_key = "k-0123456789abcdef0123" }\n'
         "}\n",
-        encoding="utf-8",
     )
-    loaded = load(source)
-    assert loaded.model is not None
-    result = K8sTarget().compile(loaded.model, options={"controller": "kong"})
+    result = K8sTarget().compile(model, options={"controller": "kong"})
     assert [(d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR] == [
         ("TG001", 7, 3)
     ]
@@ -161,8 +167,8 @@ def test_a_consumer_named_like_kongs_stand_in_is_refused(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("controller", ["kong", "nginx"])
 def test_two_cors_policies_on_one_path_are_refused(tmp_path: Path, controller: str) -> None:
-    source = tmp_path / "api.gw"
-    source.write_text(
+    model = model_of(
+        tmp_path,
         'api "a" {\n'
         '  cors { allow_origins = ["https://a.example.com"], allow_methods = [GET] }\n'
         '  cors "b" { allow_origins = ["https://b.example.com"], allow_methods = [POST] }\n'
@@ -171,17 +177,14 @@ def test_two_cors_policies_on_one_path_are_refused(tmp_path: Path, controller: s
         '  route GET "/x" {}\n'
         '  route POST "/x" { cors = cors.b }\n'
         "}\n",
-        encoding="utf-8",
     )
-    loaded = load(source)
-    assert loaded.model is not None
-    result = K8sTarget().compile(loaded.model, options={"controller": controller})
+    result = K8sTarget().compile(model, options={"controller": controller})
     refused = sorted(
         (d.code, *d.span.start_location) for d in result.diagnostics if d.severity is Severity.ERROR
     )
     # ingress-nginx also refuses the two routes for differing only by method
     assert refused == ([("TG001", 7, 3)] if controller == "nginx" else []) + [("TG001", 7, 21)]
-    gateway = GatewayApiTarget().compile(loaded.model)
+    gateway = GatewayApiTarget().compile(model)
     assert [
         (d.code, *d.span.start_location) for d in gateway.diagnostics if d.severity is Severity.ERROR
     ] == [("TG001", 7, 21)]
@@ -239,8 +242,8 @@ def test_two_apis_share_kongs_one_anonymous_consumer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("controller", ["kong", "nginx"])
 def test_a_tls_policy_the_controller_enforces_is_said_not_refused(tmp_path: Path, controller: str) -> None:
-    source = tmp_path / "api.gw"
-    source.write_text(
+    model = model_of(
+        tmp_path,
         'api "a" {\n'
         '  backend "b" { k8s { service = "b", namespace = "web", port = 80 } }\n'
         "  defaults { backend = backend.b, auth = none }\n"
@@ -253,16 +256,13 @@ def test_a_tls_policy_the_controller_enforces_is_said_not_refused(tmp_path: Path
         '    base_path "" = stage.prod\n'
         "  }\n"
         "}\n",
-        encoding="utf-8",
     )
-    loaded = load(source)
-    assert loaded.model is not None
-    refused = K8sTarget().compile(loaded.model, options={"controller": controller})
+    refused = K8sTarget().compile(model, options={"controller": controller})
     assert [
         (d.code, *d.span.start_location) for d in refused.diagnostics if d.severity is Severity.ERROR
     ] == [("TG001", 8, 5)]
     options = {"controller": controller, "tls-policy-in-config": True}
-    result = K8sTarget().compile(loaded.model, options=options)
+    result = K8sTarget().compile(model, options=options)
     assert [d for d in result.diagnostics if d.severity is Severity.ERROR] == []
     setting = {
         "kong": "kong.conf: `ssl_protocols = TLSv1.2 TLSv1.3` (the chart's `env.ssl_protocols`)",

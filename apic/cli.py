@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 from apic import __version__
 from apic.api import config_for, lint, lint_plan, load, rule_set
 from apic.compiler import codes
+from apic.compiler.backends import BackendOverrideError, parse_overrides, with_backends
 from apic.compiler.config import LoadedConfig, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
@@ -177,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compile even when operations cannot be represented (SC026); by default that stops "
         "the compile, since the outputs would lack them",
+    )
+    compile_p.add_argument(
+        "--backend",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="send backend NAME's requests to URL instead (a local run); repeatable",
     )
     compile_p.add_argument(
         "--controller",
@@ -417,7 +425,14 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         )
     if any(d.severity is Severity.ERROR for d in findings):
         return findings, EXIT_FINDINGS, 1  # lint errors: nothing is written
-    result = target.compile(loaded.model, args.output_format, target_options)
+    model = loaded.model
+    if args.backend:
+        try:
+            model = with_backends(model, parse_overrides(args.backend))
+        except BackendOverrideError as error:
+            item = next((i for i in args.backend if i.partition("=")[0] == error.name), error.name)
+            raise UsageError(str(error), item) from None
+    result = target.compile(model, args.output_format, target_options)
     diagnostics = [*findings, *result.diagnostics]
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return diagnostics, EXIT_FINDINGS, 1  # nothing is written

@@ -287,6 +287,44 @@ K8S_NGINX = Platform(
 )
 
 
+# Open-source nginx as an API gateway (target `nginx`): locations per route, API keys through
+# a `map` of the key header, usage plans and throttles through `limit_req`, TLS with
+# certificate files. It has no counterpart for API Gateway's templates, integration
+# responses, mock and AWS service integrations, canary stages, or edge and private endpoint
+# kinds; API Gateway's SecurityPolicy_* names are not nginx's `ssl_protocols`, and an S3
+# truststore is not a client CA file. TLS policies need certificate files (the target
+# withdraws them without `tls-dir`).
+NGINX = Platform(
+    "nginx",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        Feature.MAPPING_TEMPLATES: NO_KIND,
+        Feature.INTEGRATION_RESPONSES: NO_KIND,
+        Feature.MOCK_INTEGRATIONS: NO_KIND,
+        Feature.AWS_SERVICE_INTEGRATIONS: NO_KIND,
+        Feature.CANARY: NO_KIND,
+        Feature.EDGE_ENDPOINTS: NO_KIND,
+        Feature.PRIVATE_ENDPOINTS: NO_KIND,
+        Feature.ENHANCED_TLS_POLICIES: NO_KIND,
+        Feature.MUTUAL_TLS: NO_KIND,
+        Feature.WEBSOCKET_APIS: NO_KIND,
+    },
+    {
+        Feature.MAPPING_TEMPLATES: "nginx has no VTL mapping templates",
+        Feature.INTEGRATION_RESPONSES: "nginx has no integration responses",
+        Feature.MOCK_INTEGRATIONS: "nginx proxies to backends; it has no mock integrations",
+        Feature.AWS_SERVICE_INTEGRATIONS: "nginx calls no AWS service APIs on a route's behalf",
+        Feature.CANARY: "open-source nginx has no canary releases of a stage",
+        Feature.EDGE_ENDPOINTS: "nginx has no edge-optimized (CloudFront) endpoints",
+        Feature.PRIVATE_ENDPOINTS: "nginx has no private (VPC endpoint only) APIs; restrict its `listen`",
+        Feature.ENHANCED_TLS_POLICIES: "API Gateway's SecurityPolicy_* names are not nginx's `ssl_protocols`",
+        Feature.MUTUAL_TLS: "nginx checks client certificates against a CA file, not an S3 truststore",
+        Feature.WEBSOCKET_APIS: "nginx routes WebSocket connections by path, not by message content "
+        "(`route_selection`)",
+    },
+)
+
+
 @dataclass(frozen=True)
 class FeatureUse:
     """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""

@@ -29,6 +29,10 @@ class Artifact:
 
 OptionValue = bool | int | str
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
+# a file path a configuration may name: no white space, quotes, `$`, `;` or braces to quote
+PATH_FORM = re.compile(r"[A-Za-z0-9_./@+-]{1,1024}")
+# an IP address or host name, with an optional port
+ADDRESS_FORM = re.compile(r"\[?[A-Za-z0-9.:-]{1,253}\]?(:[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -40,13 +44,21 @@ class TargetOption:
     default: OptionValue
     help: str
     choices: tuple[str, ...] = ()  # for text options: the only values allowed
+    # for text options that are not object names: the characters allowed, and how to say them
+    form: re.Pattern[str] | None = None
+    form_text: str = ""
 
     def parse(self, text: str) -> OptionValue:
         """The value of `text`; ValueError with the expected form when it is not one. Text
-        options name Kubernetes objects, so they are DNS labels."""
+        options name Kubernetes objects, so they are DNS labels, unless a `form` says
+        otherwise (a path, an address)."""
         if self.kind is str:
             if self.choices and text not in self.choices:
                 raise ValueError("one of " + ", ".join(self.choices))
+            if self.form is not None:
+                if not self.form.fullmatch(text):
+                    raise ValueError(self.form_text)
+                return text
             if not DNS_LABEL.fullmatch(text):
                 raise ValueError("a DNS label (lower-case letters, digits and `-`, at most 63)")
             return text

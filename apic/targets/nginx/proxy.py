@@ -178,7 +178,16 @@ def forwarding(conf: HttpConf, plan: RoutePlan) -> list[str]:
         except Unquotable as why:
             conf.report(codes.TARGET_UNSUPPORTED, mapping, None, f"{route.label} forwarding: {why}")
             continue
-        if mapping.location is not SourceKind.HEADER or not _HEADER_NAME.fullmatch(mapping.name):
+        if mapping.location is SourceKind.HEADER and not _HEADER_NAME.fullmatch(mapping.name):
+            conf.report(
+                codes.TARGET_UNSUPPORTED,
+                mapping,
+                None,
+                f"{route.label}: `{printable(mapping.name)}` is not an HTTP header name (letters, digits "
+                "and `-`)",
+            )
+            continue
+        if mapping.location is not SourceKind.HEADER:
             conf.report(
                 codes.TARGET_APPROXIMATION,
                 mapping,

@@ -17,6 +17,7 @@ from apic.compiler.source import SourceFile, Span
 
 EXACT_NUMBER_MAX = 2**53  # the largest integer a float (and JSON's number) holds exactly
 _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)(.*)", re.S)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r"}
 
@@ -57,7 +58,20 @@ class _ToSurface(Transformer):
             )
             return escape
 
-        return _ESCAPE.sub(replace, body)
+        decoded = _ESCAPE.sub(replace, body)
+        if not _SURROGATE.search(decoded):
+            return decoded
+        # `\ud83d\ude00` is one character, as in JSON; half of such a pair is none
+        decoded = decoded.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        for lone in _SURROGATE.finditer(decoded):
+            self.diagnostics.append(
+                codes.INVALID_ESCAPE(
+                    self._tok_span(token),
+                    f"`\\u{ord(lone.group()):04x}` is half of a UTF-16 surrogate pair, not a character",
+                    help="write the character itself, or both halves of the pair",
+                )
+            )
+        return _SURROGATE.sub("\ufffd", decoded)
 
     def _label(self, child: object) -> ast.Label:
         if isinstance(child, ast.Label):

@@ -1,0 +1,159 @@
+"""What a live nginx does with apic's configuration beyond routing: limits, errors, keys,
+CORS, methods that fall through to a later route, the include layout, and the same bytes
+under any hash seed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from nginx_checks import echo_backends, free_port, nginx_test, prepare, running, send
+
+from apic.api import load
+from apic.compiler.backends import with_backends
+from apic.compiler.diagnostics import Severity
+from apic.targets.nginx import NginxTarget
+
+SOURCE = """
+api "shop" {
+  backend "books" { url = "http://books.internal.example.com" }
+  backend "rest" { url = "http://rest.internal.example.com/base" }
+  defaults { backend = backend.books, auth = api_key }
+  cors { allow_origins = ["https://shop.example.com"], allow_methods = [GET], max_age = 10min }
+  route GET "/books/{id}" {}
+  route ANY "/{proxy+}" { backend = backend.rest, auth = none }
+  route GET "/health" { auth = none, healthcheck = true }
+  stage "prod" {
+    throttle { rate = 600/min, burst = 50 }
+  }
+  usage_plan "small" {
+    stages   = [stage.prod]
+    throttle { rate = 10/min, burst = 5 }
+  }
+  usage_plan "big" { stages = [stage.prod] }
+  consumer "acme" { plan = usage_plan.small, api_key = "acme-key-0123456789" }
+  consumer "globex" { plan = usage_plan.big, api_key = "globex-key-0123456789" }
+}
+"""
+
+
+def shop(tmp_path: Path, source: str = SOURCE):  # type: ignore[no-untyped-def]
+    (tmp_path / "api.gw").write_text(source, encoding="utf-8")
+    loaded = load(tmp_path / "api.gw")
+    assert loaded.model is not None, [d.message for d in loaded.diagnostics]
+    return loaded.model
+
+
+def test_the_gateway_behaves_as_the_model_says(tmp_path: Path) -> None:
+    model = shop(tmp_path)
+    port = free_port()
+    with echo_backends(["books", "rest"]) as urls:
+        urls["rest"] += "/base"  # a backend URL with a path: the upstream path goes under it
+        result = NginxTarget().compile(with_backends(model, urls), options={"listen": port})
+        assert [d.message for d in result.diagnostics if d.severity is Severity.ERROR] == []
+        prefix = prepare(tmp_path / "live", result.artifacts[0].text)
+        with running(prefix, [port]):
+
+            def get(path: str, key: str | None = None, method: str = "GET", **headers: str):  # type: ignore[no-untyped-def]
+                sent = {**headers, **({"X-Api-Key": key} if key else {})}
+                return send(port, method, "any.example", path, sent)
+
+            # the small plan: 10/min with burst 5 lets exactly 6 through, then a JSON 429
+            statuses = [get("/books/1", "acme-key-0123456789").status for _ in range(8)]
+            throttled = get("/books/1", "acme-key-0123456789")
+            # another consumer is counted on its own
+            other = get("/books/1", "globex-key-0123456789")
+            health = get("/health")
+            missing, unknown = get("/books/1"), get("/books/1", "nope")
+            # POST /books/1: GET /books/{id} does not take it, ANY /{proxy+} does
+            fallen = get("/books/1", method="POST")
+            preflight = get("/books/1", method="OPTIONS", Origin="https://shop.example.com")
+            stranger = get("/books/1", "globex-key-0123456789", Origin="https://evil.example.com")
+            friend = get("/books/1", "globex-key-0123456789", Origin="https://shop.example.com")
+            unmatched = get("/")
+    assert statuses == [200] * 6 + [429] * 2
+    assert (throttled.status, throttled.headers["content-type"], throttled.json()) == (
+        429,
+        "application/json",
+        {"message": "Too Many Requests"},
+    )
+    assert throttled.headers["retry-after"] == "6"  # one request's share of a minute at 10/min
+    assert (other.status, other.json()["headers"]["x-apic-consumer"]) == (200, "globex")
+    assert (health.status, health.json()["path"]) == (200, "/health")
+    assert [(r.status, r.json()) for r in (missing, unknown)] == [
+        (401, {"message": "Unauthorized"}),
+        (403, {"message": "Forbidden"}),
+    ]
+    assert (fallen.status, fallen.json()["backend"], fallen.json()["path"]) == (200, "rest", "/base/books/1")
+    assert preflight.status == 204
+    assert preflight.headers["access-control-allow-origin"] == "https://shop.example.com"
+    assert preflight.headers["access-control-max-age"] == "600"
+    assert "access-control-allow-origin" not in stranger.headers
+    assert friend.headers["access-control-allow-origin"] == "https://shop.example.com"
+    assert (unmatched.status, unmatched.json()) == (404, {"message": "Not Found"})
+
+
+def test_errors_of_the_backend_and_of_methods_are_json(tmp_path: Path) -> None:
+    # without the greedy route, which would take DELETE /health
+    model = shop(tmp_path, "\n".join(line for line in SOURCE.splitlines() if "proxy+" not in line))
+    port, dead = free_port(), free_port()
+    local = with_backends(model, {"books": f"http://127.0.0.1:{dead}", "rest": f"http://127.0.0.1:{dead}"})
+    prefix = prepare(
+        tmp_path / "live", NginxTarget().compile(local, options={"listen": port}).artifacts[0].text
+    )
+    with running(prefix, [port]):
+        gone = send(port, "GET", "any.example", "/health")
+        wrong = send(port, "DELETE", "any.example", "/health")
+    assert (gone.status, gone.headers["content-type"], gone.json()) == (
+        502,
+        "application/json",
+        {"message": "Bad Gateway"},
+    )
+    assert (wrong.status, wrong.json()) == (405, {"message": "Method Not Allowed"})
+
+
+def test_the_include_layout_loads_inside_an_http_block(tmp_path: Path) -> None:
+    model = shop(tmp_path)
+    port = free_port()
+    result = NginxTarget().compile(model, options={"listen": port, "layout": "include"})
+    assert str(result.artifacts[0].path) == "apic.conf"
+    text = result.artifacts[0].text
+    assert "events" not in text and "pid " not in text
+    wrapper = (
+        "pid logs/nginx.pid;\nevents {}\nhttp {\n"
+        "  client_body_temp_path temp/b; proxy_temp_path temp/p; fastcgi_temp_path temp/f;\n"
+        "  uwsgi_temp_path temp/u; scgi_temp_path temp/s;\n"
+        '  include "apic.conf";\n}\n'
+    )
+    prefix = prepare(tmp_path / "live", wrapper)
+    (prefix.path / "apic.conf").write_text(text, encoding="utf-8")
+    assert nginx_test(prefix) == ""
+
+
+def test_the_same_bytes_under_any_hash_seed() -> None:
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "apic",
+                "compile",
+                "examples/bookstore.gw",
+                "-t",
+                "nginx",
+                "--option",
+                "tls-dir=tls",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

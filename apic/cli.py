@@ -32,6 +32,9 @@ from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
+from apic.probe.checks import probe_plan
+from apic.probe.client import ProbeUsageError, run_checks
+from apic.probe.client import Target as ProbeTarget
 from apic.targets.base import Artifact, OptionValue, Target, discover_targets
 from apic.write import WriteRefused, plan_writes, write_all
 
@@ -201,6 +204,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(compile_p)
 
+    probe = sub.add_parser(
+        "probe", help="send the model's expectations to a deployed gateway and report each mismatch"
+    )
+    probe.add_argument("base_url", metavar="BASE_URL", help="the gateway's base URL (a stage URL, a proxy)")
+    probe.add_argument("file", type=Path)
+    probe.add_argument(
+        "--key", action="append", default=[], metavar="CONSUMER=KEY", help="a consumer's API key (repeatable)"
+    )
+    probe.add_argument("--host", default=None, help="the Host header: one of the model's domains, or another")
+    probe.add_argument("--limits", action="store_true", help="also send a throttled route its burst + 2")
+    probe.add_argument("--max-requests", type=int, default=300, metavar="N", help="the request budget")
+    probe.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per request")
+    probe.add_argument("--per-route", type=int, default=2, metavar="N", help="sample paths per route")
+    probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
+    common(probe)
+
     inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
     inspect.add_argument("file", type=Path)
     common(inspect)
@@ -347,6 +366,9 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     if args.command == "lint":
         return run_lint(args, files, options, command_line)
 
+    if args.command == "probe":
+        return run_probe(args, files[0], options, command_line)
+
     # compile
     targets = discover_targets()
     if args.target not in targets:
@@ -488,6 +510,48 @@ def configured_options(
         except ValueError as error:
             refused.append(codes.INVALID_CONFIG(where, f"`{name}` of target `{target.name}` must be {error}"))
     return found, refused
+
+
+def run_probe(
+    args: argparse.Namespace, file: Path, options: LoadOptions, command_line: CommandLine
+) -> tuple[list[Diagnostic], int, int]:
+    """`apic probe`: the model's checks against a deployed gateway (see apic.probe)."""
+    try:
+        target = ProbeTarget.parse(args.base_url)
+    except ProbeUsageError as error:
+        raise UsageError(str(error), args.base_url) from None
+    for number, name in ((args.max_requests, "--max-requests"), (args.per_route, "--per-route")):
+        if number < 1:
+            raise UsageError(f"{name} takes a whole number above 0", str(number))
+    if not 0 < args.timeout <= 120:
+        raise UsageError("--timeout takes seconds between 0 and 120", str(args.timeout))
+    keys = {}
+    for item in args.key:
+        name, equals, value = item.partition("=")
+        if not equals or not name or not value:
+            raise UsageError(f"`--key {item}` needs the form CONSUMER=KEY", item)
+        keys[name] = value
+    loaded = load(file, options)
+    if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+        return loaded.diagnostics, EXIT_ERROR, 1
+    known = {c.name for api in loaded.model.apis for c in api.consumers}
+    for name in keys:
+        if name not in known:
+            item = next(i for i in args.key if i.partition("=")[0] == name)
+            raise UsageError(f"no consumer is named `{name}`", item, help=did_you_mean(name, known))
+    plan = probe_plan(loaded.model, keys, args.host, args.per_route, args.limits)
+    where = command_line.span_of(args.base_url)
+    found, _ = run_checks(target, plan.checks, args.max_requests, args.timeout, args.insecure, where)
+    for route in plan.unkeyed:
+        found.append(
+            codes.PROBE_KEY_UNKNOWN(
+                route.span or where,
+                f"{route.label} was probed without a valid key only: no consumer's key is known for it",
+                help="pass --key CONSUMER=KEY",
+            )
+        )
+    failed = any(d.severity is Severity.ERROR for d in found)
+    return [*loaded.diagnostics, *found], EXIT_FINDINGS if failed else EXIT_OK, 1
 
 
 def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionValue]:

@@ -112,6 +112,13 @@ TARGET_MISSING_FIELD = Code(
 )
 
 # --- AP: apic itself: the command line, configuration, plugins, bugs -----------------------
+PROBE_MISMATCH = Code(
+    "PR001", "probe-mismatch", E, "a deployed gateway answered otherwise than the model says"
+)
+PROBE_UNREACHABLE = Code("PR002", "probe-unreachable", E, "the gateway under probe did not answer")
+PROBE_BUDGET = Code("PR003", "probe-budget-spent", W, "the request budget ran out before every check")
+PROBE_KEY_UNKNOWN = Code("PR004", "probe-key-unknown", INFO, "a route was probed without a valid key")
+
 INTERNAL_ERROR = Code("AP000", "internal-error", E, "apic failed; this is a bug")
 RULE_CRASHED = Code("AP001", "rule-crashed", E, "a lint rule raised an exception")
 SUPPRESSION_UNUSED = Code("AP002", "suppression-unused", W, "a suppression that silenced nothing")

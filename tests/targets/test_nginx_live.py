@@ -157,3 +157,68 @@ def test_the_same_bytes_under_any_hash_seed() -> None:
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def probe(*arguments: str) -> tuple[int, list[dict[str, object]]]:
+    import json
+
+    from apic.cli import main
+
+    buffer = __import__("io").StringIO()
+    real = sys.stdout
+    sys.stdout = buffer
+    try:
+        status = main(["probe", *arguments, "--format", "json"])
+    finally:
+        sys.stdout = real
+    return status, json.loads(buffer.getvalue() or "[]")
+
+
+def test_probe_finds_nothing_on_the_gateway_the_model_compiled_to(tmp_path: Path) -> None:
+    model = shop(tmp_path)
+    port = free_port()
+    with echo_backends(["books", "rest"]) as urls:
+        result = NginxTarget().compile(with_backends(model, urls), options={"listen": port})
+        prefix = prepare(tmp_path / "live", result.artifacts[0].text)
+        with running(prefix, [port]):
+            clean = probe(
+                f"http://127.0.0.1:{port}", str(tmp_path / "api.gw"), "--key", "globex=globex-key-0123456789"
+            )
+            # the same gateway against a model in which GET /books/{id} is public: it is not
+            (tmp_path / "public.gw").write_text(
+                SOURCE.replace('route GET "/books/{id}" {}', 'route GET "/books/{id}" { auth = none }'),
+                encoding="utf-8",
+            )
+            broken = probe(
+                f"http://127.0.0.1:{port}",
+                str(tmp_path / "public.gw"),
+                "--key",
+                "globex=globex-key-0123456789",
+            )
+    assert clean == (0, [])
+    status, findings = broken
+    assert status == 1
+    assert {(f["code"], f["line"], f["column"]) for f in findings} == {("PR001", 7, 3)}
+    assert all("answered 401; the model says routed and let in" in str(f["message"]) for f in findings)
+
+
+def test_probe_keeps_to_its_budget_and_says_when_no_one_answers(tmp_path: Path) -> None:
+    shop(tmp_path)
+    dead = free_port()
+    status, findings = probe(f"http://127.0.0.1:{dead}", str(tmp_path / "api.gw"), "--timeout", "1")
+    assert status == 1
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [
+        ("PR002", 1, 12)
+    ]  # the base URL, after `apic probe `
+    port = free_port()
+    with echo_backends(["books", "rest"]) as urls:
+        result = NginxTarget().compile(with_backends(shop(tmp_path), urls), options={"listen": port})
+        prefix = prepare(tmp_path / "live", result.artifacts[0].text)
+        with running(prefix, [port]):
+            status, findings = probe(
+                f"http://127.0.0.1:{port}", str(tmp_path / "api.gw"), "--max-requests", "3"
+            )
+    assert status == 0
+    codes = [f["code"] for f in findings]
+    assert codes[0] == "PR003" and set(codes[1:]) <= {"PR004"}
+    assert "the budget of 3 requests is spent" in str(findings[0]["message"])

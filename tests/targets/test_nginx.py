@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import ROOT, check_golden
@@ -23,7 +24,7 @@ from test_cfn import case_input, diagnostic_lines
 from apic.api import load
 from apic.compiler.backends import with_backends
 from apic.compiler.diagnostics import Severity
-from apic.compiler.model import GatewayModel
+from apic.compiler.model import GatewayModel, SourceKind
 from apic.compiler.plan.consumers import KeyValue, key_plan
 from apic.compiler.plan.patterns import path_pattern
 from apic.compiler.plan.upstream import upstream_template
@@ -174,10 +175,16 @@ def check_requests(
         if sample.method == "HEAD":
             continue  # no body to read the backend's echo from
         echoed = answer.json()
+        path, _, query = echoed["path"].partition("?")
         want = (route.backend, expected_path(sample))
-        got = (echoed["backend"], echoed["path"])
+        got = (echoed["backend"], path)
         if got != want:
             wrong.append(f"{sample}: reached {got}, the model says {want}")
+        for mapping in route.forward:  # fixed query values the route adds
+            if mapping.location is SourceKind.QUERY and mapping.source.kind is SourceKind.STATIC:
+                pair = f"{quote(mapping.name, safe='')}={quote(mapping.source.name, safe='')}"
+                if pair not in query.split("&"):
+                    wrong.append(f"{sample}: the backend got query `{query}`, without {pair}")
         if needs_key and route.label not in keyed:
             keyed.add(route.label)
             for sent, status in (({}, 401), ({"X-Api-Key": "not-a-key"}, 403)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 from conftest import ROOT
@@ -222,3 +223,35 @@ def test_probe_keeps_to_its_budget_and_says_when_no_one_answers(tmp_path: Path) 
     codes = [f["code"] for f in findings]
     assert codes[0] == "PR003" and set(codes[1:]) <= {"PR004"}
     assert "the budget of 3 requests is spent" in str(findings[0]["message"])
+
+
+def test_forwarded_query_values_are_escaped_and_cannot_add_parameters(tmp_path: Path) -> None:
+    source = (
+        'api "q" {\n'
+        '  backend "b" { url = "http://b.internal.example.com/v1" }\n'
+        "  defaults { backend = backend.b, auth = none }\n"
+        '  route GET "/items/{id}" {\n'
+        "    forward {\n"
+        '      query "item" = path.id\n'
+        '      query "source" = "\'a gateway & more\'"\n'
+        '      query "trace" = context.requestId\n'
+        "    }\n"
+        "  }\n"
+        "}\n"
+    )
+    model = shop(tmp_path, source)
+    port = free_port()
+    with echo_backends(["b"]) as urls:
+        result = NginxTarget().compile(with_backends(model, urls), options={"listen": port})
+        assert [d.message for d in result.diagnostics if d.severity is Severity.ERROR] == []
+        prefix = prepare(tmp_path / "live", result.artifacts[0].text)
+        with running(prefix, [port]):
+            answer = send(port, "GET", "any.example", "/items/a%26admin=1%20x?page=2")
+    assert answer.status == 200, answer.body
+    path, _, query = answer.json()["path"].partition("?")
+    parameters = query.split("&")
+    assert urllib.parse.unquote(path) == "/items/a&admin=1 x"  # `&` needs no escape in a path
+    assert parameters[0] == "item=a%26admin=1%20x"
+    assert parameters[1] == "source=a%20gateway%20%26%20more"
+    assert parameters[2].startswith("trace=") and len(parameters[2]) == len("trace=") + 32
+    assert parameters[3:] == ["page=2"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import urllib.parse
 
 from apic.compiler import codes
 from apic.compiler.model import Api, Backend, SourceKind
@@ -27,7 +28,7 @@ from apic.compiler.plan.routes import RoutePlan
 from apic.compiler.plan.upstream import DEFAULT_PORTS, Origin
 from apic.targets.nginx.access import ident
 from apic.targets.nginx.conf import HttpConf, Upstream
-from apic.targets.nginx.quote import Unquotable, Variable, literal, printable, regex, template
+from apic.targets.nginx.quote import Capture, Unquotable, Variable, literal, printable, regex, template
 
 _NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z0-9_]+)>")
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
@@ -97,7 +98,7 @@ def proxy_directives(
         value = address(conf, api, backend, origin, resolver)
         host = origin.host if origin.port == DEFAULT_PORTS[origin.scheme] else f"{origin.host}:{origin.port}"
         # `set` before `rewrite … break`, which ends the rewrite module's directives
-        lines = [f"set $apic_upstream {literal(value)};", *rewrite(plan, place, origin)]
+        lines = [f"set $apic_upstream {literal(value)};", *rewrite(conf, plan, place, origin)]
         lines += [
             f"proxy_set_header Host {literal(host)};",
             "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
@@ -130,17 +131,19 @@ def proxy_directives(
     return lines
 
 
-def rewrite(plan: RoutePlan, place: Placement, origin: Origin) -> list[str]:
-    """A `rewrite … break` to the upstream path, or nothing when the client's path is it."""
+def rewrite(conf: HttpConf, plan: RoutePlan, place: Placement, origin: Origin) -> list[str]:
+    """A `rewrite … break` to the upstream path (and the query parameters the route's
+    `forward` adds), or nothing when the client's path is it."""
+    args = query_args(conf, plan)
     if plan.pattern.catch_all:
-        if not origin.path and not place.base_path:
+        if not origin.path and not place.base_path and not args:
             return []  # the request's own path, as the client sent it
-        target = template(origin.path + "/", Variable(capture_variable("path")))
-        prefix = "/" + escape_literal(place.base_path) if place.base_path else ""
         capture = capture_variable("path")
+        prefix = "/" + escape_literal(place.base_path) if place.base_path else ""
+        target = template(origin.path + "/", Variable(capture), *args)
         return [f"rewrite {regex('^' + prefix + '/(?<' + capture + '>.*)$')} {target} break;"]
     wanted = origin.path + plan.upstream.path_template
-    if wanted == public_template(plan.route, place.base_path):
+    if wanted == public_template(plan.route, place.base_path) and not args:
         return []
     captures = dict(plan.pattern.captures)
     parts: list[str] = []
@@ -153,7 +156,50 @@ def rewrite(plan: RoutePlan, place: Placement, origin: Origin) -> list[str]:
         parts.append(Variable(capture_variable(name)))
         last = match.end()
     parts.append(wanted[last:])
-    return [f"rewrite {regex(location_regex(plan, place.base_path))} {template(*parts)} break;"]
+    return [f"rewrite {regex(location_regex(plan, place.base_path))} {template(*parts, *args)} break;"]
+
+
+def query_args(conf: HttpConf, plan: RoutePlan) -> list[str]:
+    """`?name=value&…` parts for the query parameters the route forwards, each value escaped:
+    a static value when apic writes it, a path value by its numbered capture (`$2`), which
+    nginx escapes in a rewrite's arguments (a named capture it would copy raw: a path value
+    `a&b=c` would add a parameter), a query value as the client encoded it. The client's
+    query string follows (`rewrite` appends it), so its own parameter of that name comes after
+    apic's; that is said. A header's value nginx cannot escape there: refused."""
+    route = plan.route
+    numbers = {variable: index for index, (variable, _) in enumerate(plan.pattern.captures, start=1)}
+    parts: list[str] = []
+    for mapping in route.forward:
+        if mapping.location is not SourceKind.QUERY:
+            continue
+        source = mapping.source
+        value: str | None = None
+        if source.kind is SourceKind.STATIC:
+            value = urllib.parse.quote(source.name, safe="")
+        elif source.kind is SourceKind.PATH and source.name in numbers and numbers[source.name] <= 9:
+            value = Capture(str(numbers[source.name]))
+        elif source.kind is SourceKind.QUERY and _ARG_NAME.fullmatch(source.name):
+            value = Variable("arg_" + source.name)
+        elif source.kind is SourceKind.CONTEXT and source.name == "requestId":
+            value = Variable("request_id")
+        if value is None:
+            conf.report(
+                codes.TARGET_UNSUPPORTED,
+                mapping,
+                None,
+                f"{route.label}: forwarding query `{printable(mapping.name)}` = {source} is not possible: "
+                "nginx escapes only a path capture (the first nine), a fixed value or a query value there",
+            )
+            continue
+        parts += ["&" if parts else "?", urllib.parse.quote(mapping.name, safe="") + "=", value]
+        conf.report(
+            codes.TARGET_APPROXIMATION,
+            mapping,
+            None,
+            f"{route.label}: query `{printable(mapping.name)}` is added before the client's query string, "
+            "so a client's own parameter of that name reaches the backend too (after apic's)",
+        )
+    return parts
 
 
 def forwarding(conf: HttpConf, plan: RoutePlan) -> list[str]:
@@ -187,6 +233,8 @@ def forwarding(conf: HttpConf, plan: RoutePlan) -> list[str]:
                 "and `-`)",
             )
             continue
+        if mapping.location is SourceKind.QUERY:
+            continue  # in the rewrite (`query_args`)
         if mapping.location is not SourceKind.HEADER:
             conf.report(
                 codes.TARGET_APPROXIMATION,

@@ -54,12 +54,19 @@ class Variable(str):
     """A reference to an nginx variable apic chose (`$apic_book_id`, `$request_id`)."""
 
 
+class Capture(str):
+    """A numbered capture of the regex in force (`$1`-`$9`)."""
+
+
 def template(*parts: str) -> str:
-    """Literal parts and `Variable`s joined into one quoted string; a variable is written
-    `${name}`, so the text after it cannot extend its name."""
+    """Literal parts, `Variable`s and `Capture`s joined into one quoted string; a variable is
+    written `${name}`, so the text after it cannot extend its name (apic writes a capture
+    only where `&` or the end follows it)."""
     out = []
     for part in parts:
-        if isinstance(part, Variable):
+        if isinstance(part, Capture):
+            out.append("$" + part)
+        elif isinstance(part, Variable):
             out.append("${" + part.removeprefix("$") + "}")
         else:
             if "$" in part:

@@ -7,9 +7,11 @@ never on PATH. Missing, it fails the suite under CI and skips the tests elsewher
 
 from __future__ import annotations
 
+import grp
 import http.client
 import json
 import os
+import pwd
 import re
 import signal
 import socket
@@ -97,12 +99,21 @@ def nginx_test(prefix: Prefix) -> str:
 
 
 @contextmanager
-def running(prefix: Prefix, ports: list[int]) -> Iterator[int]:
-    """nginx in the foreground of its own process; its PID, once every port in `ports`
-    answers. Stopped (and waited for) by PID whatever happens."""
-    globals_ = "daemon off; master_process on;" + (" user root;" if os.geteuid() == 0 else "")
+def running(prefix: Prefix, ports: list[int], user: str | None = None) -> Iterator[int]:
+    """nginx in the foreground of its own process (as `user` when given); its PID, once every
+    port in `ports` answers. Stopped (and waited for) by PID whatever happens."""
+    as_root = os.geteuid() == 0 and user is None
+    globals_ = "daemon off; master_process on;" + (" user root;" if as_root else "")
     process = subprocess.Popen(
-        [*arguments(prefix), "-g", globals_], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*arguments(prefix), "-g", globals_],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        # the user's own group only: root's group would keep root's group permissions
+        **(
+            {"user": user, "group": grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name, "extra_groups": []}
+            if user
+            else {}
+        ),
     )
     try:
         deadline = time.monotonic() + 15

@@ -222,3 +222,28 @@ def test_cfn_lint_rules_command_names_existing_paths(capsys: pytest.CaptureFixtu
     paths = [Path(word) for word in out.split() if word.startswith("/")]
     assert paths and all(p.exists() for p in paths)
     assert "--append-rules" in out and "--custom-rules" in out
+
+
+def test_backend_points_a_backend_elsewhere_for_any_target(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    case = "tests/targets/cases/kong-bookstore/api.gw"
+    assert (
+        main(["compile", case, "-t", "kong", "--no-lint", "--backend", "books=http://127.0.0.1:9001/v9"]) == 0
+    )
+    written = capsys.readouterr().out
+    assert "127.0.0.1" in written and "books.internal.example.com" not in written
+    assert (
+        main(["compile", case, "-t", "kong", "--backend", "bookz=http://127.0.0.1:1", "--format", "json"])
+        == 2
+    )
+    (finding,) = json.loads(capsys.readouterr().err)
+    assert (finding["code"], finding["column"], finding["message"]) == (
+        "AP011",
+        len("apic compile tests/targets/cases/kong-bookstore/api.gw -t kong --backend ") + 1,
+        "no backend is named `bookz` (backends: authors, books)",
+    )
+    assert main(["compile", case, "-t", "kong", "--backend", "books=ftp://x", "--format", "json"]) == 2
+    (finding,) = json.loads(capsys.readouterr().err)
+    assert finding["message"] == "backend `books`: `ftp://x` is not an absolute http(s) URL"

@@ -1,6 +1,7 @@
 """`--backend NAME=URL`: point a model's backends at other addresses (a local run, a staging
 copy) without editing the source. Every target compiles the model this returns; a backend
-keeps its name, type and settings, and only its URL changes."""
+keeps its name, type and settings, and the URL becomes its only address (a `k8s` service or
+VPC link it had is dropped, so a target that prefers them reaches the URL)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def with_backends(model: GatewayModel, urls: Mapping[str, str]) -> GatewayModel:
     apis = []
     for api in model.apis:
         backends = tuple(
-            dataclasses.replace(b, url=urls[b.name]) if b.name in urls else b for b in api.backends
+            # the URL is the backend's only address now: not a Kubernetes service or VPC link
+            dataclasses.replace(b, url=urls[b.name], k8s=None, vpc_link=None) if b.name in urls else b
+            for b in api.backends
         )
         apis.append(dataclasses.replace(api, backends=backends) if backends != api.backends else api)
     return dataclasses.replace(model, apis=tuple(apis))

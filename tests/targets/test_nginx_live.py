@@ -255,3 +255,36 @@ def test_forwarded_query_values_are_escaped_and_cannot_add_parameters(tmp_path: 
     assert parameters[1] == "source=a%20gateway%20%26%20more"
     assert parameters[2].startswith("trace=") and len(parameters[2]) == len("trace=") + 32
     assert parameters[3:] == ["page=2"]
+
+
+def test_it_runs_as_an_unprivileged_user_and_keeps_healthchecks_out_of_the_log(tmp_path: Path) -> None:
+    """Everything nginx writes is inside its prefix, so a user who owns only the prefix runs
+    it (as root, the test drops to `nobody`); with healthcheck-access-log=false the probe
+    route leaves no line in the access log, other routes do."""
+    import pwd
+
+    model = shop(tmp_path)
+    port = free_port()
+    with echo_backends(["books", "rest"]) as urls:
+        options = {"listen": port, "healthcheck-access-log": False}
+        text = NginxTarget().compile(with_backends(model, urls), options=options).artifacts[0].text
+        prefix = prepare(tmp_path / "live", text)
+        user = None
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for folder in (tmp_path, *tmp_path.parents):
+                if folder == Path("/"):
+                    break
+                os.chmod(folder, os.stat(folder).st_mode | 0o001)  # let nobody pass through
+            for path in [prefix.path, *prefix.path.rglob("*")]:
+                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+            user = "nobody"
+        with running(prefix, [port], user=user):
+            assert send(port, "GET", "any.example", "/health").status == 200
+            assert (
+                send(port, "GET", "any.example", "/books/1", {"X-Api-Key": "globex-key-0123456789"}).status
+                == 200
+            )
+    log = (prefix.path / "logs" / "access.log").read_text(encoding="utf-8")
+    assert "GET /books/1 " in log
+    assert "/health" not in log

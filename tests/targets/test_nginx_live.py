@@ -1,16 +1,14 @@
 """What a live nginx does with apic's configuration beyond routing: limits, errors, keys,
-CORS, methods that fall through to a later route, the include layout, and the same bytes
-under any hash seed."""
+CORS, methods that fall through to a later route, the include layout, `apic probe` (the
+same bytes under any hash seed: tests/targets/test_cfn.py)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import urllib.parse
 from pathlib import Path
 
-from conftest import ROOT
 from nginx_checks import echo_backends, free_port, nginx_test, prepare, running, send
 
 from apic.api import load
@@ -132,32 +130,6 @@ def test_the_include_layout_loads_inside_an_http_block(tmp_path: Path) -> None:
     prefix = prepare(tmp_path / "live", wrapper)
     (prefix.path / "apic.conf").write_text(text, encoding="utf-8")
     assert nginx_test(prefix) == ""
-
-
-def test_the_same_bytes_under_any_hash_seed() -> None:
-    outputs = set()
-    for seed in ("0", "1", "12345"):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "apic",
-                "compile",
-                "examples/bookstore.gw",
-                "-t",
-                "nginx",
-                "--option",
-                "tls-dir=tls",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        outputs.add(done.stdout)
-    assert len(outputs) == 1
 
 
 def probe(*arguments: str) -> tuple[int, list[dict[str, object]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
 import re
@@ -23,13 +24,14 @@ from apic import __version__
 from apic.api import config_for, lint, lint_plan, load, rule_set
 from apic.compiler import codes
 from apic.compiler.backends import BackendOverrideError, parse_overrides, with_backends
-from apic.compiler.config import LoadedConfig, load_config
+from apic.compiler.config import LoadedConfig, config_boundary, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
 from apic.compiler.frontends.base import LoadOptions
 from apic.compiler.lint.docs import kinds_text, rule_page
 from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
+from apic.compiler.roots import lint_roots
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
 from apic.probe.checks import probe_plan
@@ -135,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     lint_p = sub.add_parser("lint", help="validate and run the lint rules")
     lint_p.add_argument("files", nargs="+", type=Path)
     lint_p.add_argument(
+        "--as-given",
+        action="store_true",
+        help="lint exactly these files (by default a file another file imports is linted through that file)",
+    )
+    lint_p.add_argument(
         "--fail-on",
         choices=[s.value for s in Severity],
         default=None,
@@ -165,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     compile_p.add_argument("--target", "-t", required=True, help="a registered target (see `apic targets`)")
     compile_p.add_argument(
         "-o", "--output", type=Path, default=None, help="write artifacts into this folder (default: stdout)"
+    )
+    compile_p.add_argument(
+        "--check",
+        action="store_true",
+        help="with -o: write nothing; print a diff and exit 1 when the files there are not what "
+        "compiling gives (a pre-commit or CI check that generated files are current)",
     )
     compile_p.add_argument(
         "--no-lint",
@@ -409,6 +422,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
                 args.controller,
                 help=did_you_mean(args.controller, target.options["controller"].choices),
             ) from None
+    if args.check and args.output is None:
+        raise UsageError("--check compares with the files in -o DIR: name the folder", "--check")
     if args.output is not None and args.output.exists() and not args.output.is_dir():
         raise UsageError(
             f"`-o {args.output}` is a file; -o names the folder the artifacts are written into",
@@ -461,6 +476,10 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     if args.output is None:
         write_to_stdout(result.artifacts)
         return diagnostics, EXIT_OK, 1
+    if args.check:
+        stale = stale_artifacts(args.output, result.artifacts)
+        sys.stdout.write("".join(stale))
+        return diagnostics, EXIT_FINDINGS if stale else EXIT_OK, 1
     inputs = [Path(s.path) for s in loaded.sources if "://" not in s.path]
     try:
         planned = plan_writes(args.output, [(a.path, a.text) for a in result.artifacts], inputs)
@@ -577,6 +596,30 @@ def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionVa
     return parsed
 
 
+def stale_artifacts(folder: Path, artifacts: Sequence[Artifact]) -> list[str]:
+    """A unified diff per artifact whose file in `folder` is missing or differs (`--check`)."""
+    found = []
+    for artifact in artifacts:
+        path = folder / artifact.path
+        try:
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current == artifact.text:
+            continue
+        found.append(
+            "".join(
+                difflib.unified_diff(
+                    (current or "").splitlines(keepends=True),
+                    artifact.text.splitlines(keepends=True),
+                    fromfile=f"{path} (on disk)" if current is not None else f"{path} (missing)",
+                    tofile=f"{path} (compiled)",
+                )
+            )
+        )
+    return found
+
+
 def write_to_stdout(artifacts: Sequence[Artifact]) -> None:
     """One artifact as it is; several are separated by their names. Always UTF-8 bytes,
     whatever the terminal's encoding: the artifact is a file's content, not a message."""
@@ -608,6 +651,8 @@ def run_lint(
     plans: dict[str, LintPlan] = {}
     diagnostics: list[Diagnostic] = []
     exit_code = EXIT_OK
+    if not args.as_given:
+        files = roots_to_lint(files, args, command_line)
     for file in files:
         config = (
             load_config(args.config, str(args.config)) if args.config else config_for(file, args.project_root)
@@ -639,6 +684,29 @@ def run_lint(
         elif result.failed and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
     return diagnostics, exit_code, len(files)
+
+
+def roots_to_lint(files: list[Path], args: argparse.Namespace, command_line: CommandLine) -> list[Path]:
+    """The files to lint in place of `files`: each file another file imports is linted
+    through the root that imports it (see apic.compiler.roots), each root once."""
+    top = config_boundary(files[0].resolve().parent, args.project_root)
+    config = (
+        load_config(args.config, str(args.config)) if args.config else config_for(files[0], args.project_root)
+    )
+    configured: list[Path] = []
+    if config.source is not None:
+        base = Path(config.source.path).parent
+        for pattern in config.config.lint.roots:
+            configured.extend(base.glob(pattern))
+    found = []
+    cwd = Path.cwd()
+    for root, covered in lint_roots(files, top, configured):
+        shown = root.relative_to(cwd) if root.is_relative_to(cwd) else root
+        if args.verbose and covered != [root]:
+            names = ", ".join(str(c.relative_to(cwd) if c.is_relative_to(cwd) else c) for c in covered)
+            print(f"apic: linting {shown} for {names}, which it imports", file=sys.stderr)
+        found.append(shown)
+    return found
 
 
 def rules_table(output_format: str) -> str:

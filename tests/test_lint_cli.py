@@ -185,3 +185,52 @@ def test_verbose_says_which_configuration_applies(project: Path, capsys: pytest.
     assert "apic: configuration for api/shop.gw: apic.toml" in capsys.readouterr().err
     assert main(["compile", "api/shop.gw", "-t", "xray", "-v"]) == 0
     assert "apic: configuration for api/shop.gw: apic.toml" in capsys.readouterr().err
+
+
+ROUTES = """\
+api "shop" {
+  route GET "/orders" { backend = backend.app }
+}
+"""
+MAIN = """\
+import "./routes/*.gw"
+api "shop" {
+  defaults { auth = iam }
+  backend "app" { url = "http://app.example.com" }
+}
+"""
+
+
+def lint_files(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[tuple[str, str, int]]]:
+    code = main(["lint", *args, "--format", "json"])
+    found = json.loads(capsys.readouterr().out)
+    return code, sorted((d["file"], d["code"], d["line"]) for d in found)
+
+
+def test_an_imported_file_is_linted_through_the_file_that_imports_it(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a pre-commit hook hands over: a changed file that another imports is linted as
+    part of that file (alone it would not know the backend), each root once."""
+    (project / "api" / "routes").mkdir()
+    (project / "api" / "routes" / "orders.gw").write_text(ROUTES, encoding="utf-8")
+    (project / "api" / "main.gw").write_text(MAIN, encoding="utf-8")
+    # main.gw once (for both files): its plain-http backend, nothing unknown in orders.gw
+    assert lint_files(["api/routes/orders.gw", "api/main.gw"], capsys) == (0, [("api/main.gw", "BE001", 4)])
+    assert lint_files(["api/routes/orders.gw"], capsys) == (0, [("api/main.gw", "BE001", 4)])
+    # exactly as given, the routes file does not know backend `app`
+    assert lint_files(["api/routes/orders.gw", "--as-given"], capsys) == (
+        2,
+        [("api/routes/orders.gw", "SC005", 2)],
+    )
+
+
+def test_configured_roots_choose_between_importers(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "api" / "routes").mkdir()
+    (project / "api" / "routes" / "orders.gw").write_text(ROUTES, encoding="utf-8")
+    (project / "api" / "main.gw").write_text(MAIN, encoding="utf-8")
+    (project / "api" / "staging.gw").write_text(MAIN.replace("http://", "https://"), encoding="utf-8")
+    # two files import the routes: both are linted, unless the configuration names the roots
+    assert lint_files(["api/routes/orders.gw"], capsys) == (0, [("api/main.gw", "BE001", 4)])
+    (project / "apic.toml").write_text('[lint]\nroots = ["api/staging.gw"]\n', encoding="utf-8")
+    assert lint_files(["api/routes/orders.gw"], capsys) == (0, [])

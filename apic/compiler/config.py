@@ -53,6 +53,11 @@ class LintSection(BaseModel):
     rules: dict[str, RuleSetting] = Field(
         default_factory=dict, description='per rule: a severity, "off", or a table of options'
     )
+    roots: list[str] = Field(
+        default_factory=list,
+        description="globs (relative to this file) of the files linted in place of the files they "
+        "import, when an imported file has several importers",
+    )
 
 
 class ApicConfig(BaseModel):

@@ -1,0 +1,90 @@
+"""Which files to lint when a hook hands apic a list of changed files.
+
+pre-commit passes the staged files one list at a time; a `.gw` file that another imports
+(`common/errors.gw`, an OpenAPI document a sidecar imports) does not stand alone: linted on
+its own it fails for the backends and stages its importer declares. So each given file is
+replaced by the files at the top of its import chains (the roots: files no other file
+imports), found by reading the `import` lines of the `.gw` files in the project (bounded;
+version-control and environment folders skipped), and a root is linted once however many of
+its files changed. Its findings name the imported file where they are, so an imported
+file's findings arrive through its root. `[lint] roots` in the configuration narrows the
+roots to those globs (relative to the configuration file) when a file has several.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from apic.compiler.frontends.dsl.globbing import expand, is_glob
+
+IMPORT = re.compile(r'^[ \t]*import[ \t]+"((?:\\.|[^"\\\n])*)"', re.M)
+SKIPPED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+MAX_FILES = 5000  # .gw files read for their imports
+
+
+def gw_files(top: Path) -> list[Path]:
+    """The `.gw` files under `top`, sorted, at most MAX_FILES, links not followed."""
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED)
+        found.extend(Path(folder) / name for name in sorted(filenames) if name.endswith(".gw"))
+        if len(found) >= MAX_FILES:
+            break
+    return found[:MAX_FILES]
+
+
+def imports(file: Path, top: Path) -> list[Path]:
+    """The files `file`'s import lines name (globs expanded inside `top`), resolved."""
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    found = []
+    for pattern in IMPORT.findall(text):
+        if is_glob(pattern):
+            found.extend(p.resolve() for p in expand(file.parent, pattern, top).matches)
+        else:
+            found.append((file.parent / pattern).resolve())
+    return found
+
+
+def lint_roots(
+    files: Iterable[Path], top: Path, configured: Iterable[Path] = ()
+) -> list[tuple[Path, list[Path]]]:
+    """Each root to lint with the given files it stands for, in the order the files came.
+    A given file no other file imports is its own root."""
+    given = [f.resolve() for f in files]
+    importers: dict[Path, set[Path]] = {}
+    for candidate in {*gw_files(top), *(f for f in given if f.suffix == ".gw")}:
+        resolved = candidate.resolve()
+        for target in imports(resolved, top):
+            importers.setdefault(target, set()).add(resolved)
+    preferred = {p.resolve() for p in configured}
+    roots: dict[Path, list[Path]] = {}
+    for file in given:
+        tops = tops_of(file, importers)
+        if preferred & tops:
+            tops = preferred & tops
+        for root in sorted(tops):
+            roots.setdefault(root, []).append(file)
+    return list(roots.items())
+
+
+def tops_of(file: Path, importers: dict[Path, set[Path]]) -> set[Path]:
+    """The files at the top of every import chain that reaches `file` (itself when none)."""
+    seen = {file}
+    stack = [file]
+    tops = set()
+    while stack:
+        current = stack.pop()
+        above = importers.get(current, set()) - {current}
+        if not above:
+            tops.add(current)
+        for importer in above:
+            if importer not in seen:
+                seen.add(importer)
+                stack.append(importer)
+    return tops or {file}  # an import cycle: lint the file itself

@@ -94,6 +94,17 @@ class CommandLine:
         return found
 
 
+def stdin_name(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--stdin-filename",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="with -: the path standard input stands for (positions, imports, configuration; "
+        "default ./stdin.gw)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="apic",
@@ -131,11 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     check = sub.add_parser("check", help="parse and validate; exit 2 on any error")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", type=Path, help="files, or - for standard input")
+    stdin_name(check)
     common(check)
 
     lint_p = sub.add_parser("lint", help="validate and run the lint rules")
-    lint_p.add_argument("files", nargs="+", type=Path)
+    lint_p.add_argument("files", nargs="+", type=Path, help="files, or - for standard input")
+    stdin_name(lint_p)
     lint_p.add_argument(
         "--as-given",
         action="store_true",
@@ -347,7 +360,16 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         max_input_bytes=args.max_input_bytes,
     )
     files = args.files if args.command in ("check", "lint") else [args.file]
-    missing = [f for f in files if not f.is_file()]
+    stdin_text: str | None = None
+    if args.command in ("check", "lint") and "-" in [str(f) for f in files]:
+        if len(files) > 1:
+            raise UsageError("- (standard input) cannot be mixed with files", "-")
+        stdin_text = read_stdin(args.max_input_bytes)
+        files = [args.stdin_filename or Path("stdin.gw")]
+        args.as_given = True  # nothing else to lint it through
+    elif getattr(args, "stdin_filename", None) is not None:
+        raise UsageError("--stdin-filename names what - stands for; no - was given", str(args.stdin_filename))
+    missing = [f for f in files if not f.is_file() and stdin_text is None]
     if missing:
         return (
             [
@@ -372,12 +394,12 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return loaded.diagnostics, EXIT_ERROR, 1
 
     if args.command == "check":
-        diagnostics = [d for f in files for d in load(f, options).diagnostics]
+        diagnostics = [d for f in files for d in load(f, options, stdin_text).diagnostics]
         failed = any(d.severity is Severity.ERROR for d in diagnostics)
         return diagnostics, EXIT_ERROR if failed else EXIT_OK, len(files)
 
     if args.command == "lint":
-        return run_lint(args, files, options, command_line)
+        return run_lint(args, files, options, command_line, stdin_text)
 
     if args.command == "probe":
         return run_probe(args, files[0], options, command_line)
@@ -635,8 +657,23 @@ def write_to_stdout(artifacts: Sequence[Artifact]) -> None:
     buffer.flush()
 
 
+def read_stdin(limit: int) -> str:
+    """Standard input as text: UTF-8, at most `limit` bytes (a usage error otherwise)."""
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"standard input is larger than --max-input-bytes ({limit:,} bytes)", "-")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"standard input is not UTF-8 (byte {error.start})", "-") from None
+
+
 def run_lint(
-    args: argparse.Namespace, files: list[Path], options: LoadOptions, command_line: CommandLine
+    args: argparse.Namespace,
+    files: list[Path],
+    options: LoadOptions,
+    command_line: CommandLine,
+    stdin_text: str | None = None,
 ) -> tuple[list[Diagnostic], int, int]:
     """Lint each file with the plan of its configuration (found per file, built once each)."""
     if args.config is not None and not args.config.is_file():
@@ -668,7 +705,7 @@ def run_lint(
                 exit_code = EXIT_ERROR
         if exit_code == EXIT_ERROR:
             continue  # a broken configuration: report it, lint nothing
-        result = lint(file, options, plan=plans[key])
+        result = lint(file, options, stdin_text, plan=plans[key])
         diagnostics.extend(result.diagnostics)
         left_out = sum(1 for d in result.diagnostics if d.code == codes.ROUTE_LEFT_OUT.code)
         if left_out:

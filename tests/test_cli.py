@@ -247,3 +247,38 @@ def test_backend_points_a_backend_elsewhere_for_any_target(
     assert main(["compile", case, "-t", "kong", "--backend", "books=ftp://x", "--format", "json"]) == 2
     (finding,) = json.loads(capsys.readouterr().err)
     assert finding["message"] == "backend `books`: `ftp://x` is not an absolute http(s) URL"
+
+
+def test_standard_input_is_a_file_named_by_stdin_filename(workdir: Path) -> None:
+    """An editor or a pipe sends its buffer: positions, imports and configuration are those
+    of the path `--stdin-filename` names."""
+    (workdir / "common").mkdir()
+    (workdir / "common" / "b.gw").write_text(
+        'api "a" {\n  backend "b" { url = "https://b.example.com" }\n}\n'
+    )
+    source = 'import "./common/b.gw"\napi "a" {\n  route GET "/x" { backend = backend.b, timeout 5s }\n}\n'
+
+    def apic(*args: str, text: str = source) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "apic", *args, "--format", "json"],
+            input=text,
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+            check=False,
+        )
+
+    done = apic("check", "-", "--stdin-filename", "main.gw")
+    assert done.returncode == 2
+    assert [(d["file"], d["line"], d["column"], d["code"]) for d in json.loads(done.stdout)] == [
+        ("main.gw", 3, 48, "PA001")  # after `timeout`
+    ]
+    fixed = apic(
+        "lint", "-", "--stdin-filename", "main.gw", text=source.replace("timeout 5s", "timeout = 5s")
+    )
+    assert fixed.returncode == 0, fixed.stdout  # backend.b comes from the import, relative to main.gw
+    mixed = apic("check", "-", "main.gw")
+    assert (mixed.returncode, json.loads(mixed.stdout)[0]["message"]) == (
+        2,
+        "- (standard input) cannot be mixed with files",
+    )

@@ -1,5 +1,5 @@
 """Allows `python -m apic`, which behaves exactly like the `apic` script."""
 
-from apic.cli import main
+from apic.entry import main
 
 raise SystemExit(main())

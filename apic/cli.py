@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="apic",
         description="One API gateway description, compiled to every gateway and linted.",
     )
-    parser.add_argument("--version", action="version", version=f"apic {__version__}")
+    parser.add_argument("--version", "-V", action="version", version=f"apic {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser) -> None:

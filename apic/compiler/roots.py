@@ -25,29 +25,34 @@ SKIPPED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__
 MAX_FILES = 5000  # .gw files read for their imports
 
 
-def gw_files(top: Path) -> list[Path]:
-    """The `.gw` files under `top`, sorted, at most MAX_FILES, links not followed."""
-    found: list[Path] = []
-    for folder, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED)
-        found.extend(Path(folder) / name for name in sorted(filenames) if name.endswith(".gw"))
+def gw_files(top: Path) -> list[str]:
+    """The `.gw` files under `top` (absolute, not resolved), sorted, at most MAX_FILES; links
+    and hidden or environment folders are not entered."""
+    found: list[str] = []
+    for folder, dirnames, filenames in os.walk(os.path.abspath(top), followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED and not d.startswith("."))
+        found.extend(os.path.join(folder, name) for name in sorted(filenames) if name.endswith(".gw"))
         if len(found) >= MAX_FILES:
             break
     return found[:MAX_FILES]
 
 
-def imports(file: Path, top: Path) -> list[Path]:
-    """The files `file`'s import lines name (globs expanded inside `top`), resolved."""
+def imports(file: str, top: Path) -> list[str]:
+    """The files `file`'s import lines name (globs expanded inside `top`), absolute."""
     try:
-        text = file.read_text(encoding="utf-8", errors="replace")
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return []
+    if "import" not in text:
+        return []
+    base = os.path.dirname(file)
     found = []
     for pattern in IMPORT.findall(text):
         if is_glob(pattern):
-            found.extend(p.resolve() for p in expand(file.parent, pattern, top).matches)
+            found.extend(os.path.abspath(p) for p in expand(Path(base), pattern, top).matches)
         else:
-            found.append((file.parent / pattern).resolve())
+            found.append(os.path.normpath(os.path.join(base, pattern)))
     return found
 
 
@@ -56,28 +61,27 @@ def lint_roots(
 ) -> list[tuple[Path, list[Path]]]:
     """Each root to lint with the given files it stands for, in the order the files came.
     A given file no other file imports is its own root."""
-    given = [f.resolve() for f in files]
-    importers: dict[Path, set[Path]] = {}
-    for candidate in {*gw_files(top), *(f for f in given if f.suffix == ".gw")}:
-        resolved = candidate.resolve()
-        for target in imports(resolved, top):
-            importers.setdefault(target, set()).add(resolved)
-    preferred = {p.resolve() for p in configured}
-    roots: dict[Path, list[Path]] = {}
+    given = [os.path.abspath(f) for f in files]
+    importers: dict[str, set[str]] = {}
+    for candidate in {*gw_files(top), *(f for f in given if f.endswith(".gw"))}:
+        for target in imports(candidate, top):
+            importers.setdefault(target, set()).add(candidate)
+    preferred = {os.path.abspath(p) for p in configured}
+    roots: dict[str, list[Path]] = {}
     for file in given:
         tops = tops_of(file, importers)
         if preferred & tops:
             tops = preferred & tops
         for root in sorted(tops):
-            roots.setdefault(root, []).append(file)
-    return list(roots.items())
+            roots.setdefault(root, []).append(Path(file))
+    return [(Path(root), covered) for root, covered in roots.items()]
 
 
-def tops_of(file: Path, importers: dict[Path, set[Path]]) -> set[Path]:
+def tops_of(file: str, importers: dict[str, set[str]]) -> set[str]:
     """The files at the top of every import chain that reaches `file` (itself when none)."""
     seen = {file}
     stack = [file]
-    tops = set()
+    tops: set[str] = set()
     while stack:
         current = stack.pop()
         above = importers.get(current, set()) - {current}

@@ -168,11 +168,13 @@ def _escape_property(text: str) -> str:
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    """`Found 2 errors in 2 files.`: the files the findings are in (an imported file's
+    findings count as its own), or how many files were read when there are none."""
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
-    noun = "file" if files == 1 else "files"
-    where = f" in {files} {noun}" if files else ""
     if not diagnostics:
-        return f"No problems found in {files} {noun}."
+        return f"No problems found in {files} {'file' if files == 1 else 'files'}."
+    holding = len({d.span.source.path for d in diagnostics if not d.span.source.path.startswith("<")})
+    where = f" in {holding} {'file' if holding == 1 else 'files'}" if files and holding else ""
     parts = []
     for severity, word in (
         (Severity.ERROR, "error"),

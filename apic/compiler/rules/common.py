@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from apic.compiler.model import Api, ApiKind, AuthKind, GatewayModel, Node, ParamSource, Route, SourceKind
 from apic.compiler.model.routes import segments
+from apic.compiler.model.types import format_number
 from apic.compiler.source import Span
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
@@ -98,3 +99,16 @@ def speaks_openapi(node: Node) -> bool:
     not `auth =`)."""
     span = node.span
     return span is not None and not span.path.endswith(".gw")
+
+
+def percent_hint(value: float) -> str:
+    """What a bare number meant as a percentage should be written as; every suggestion is a
+    valid value (0-100%): `write 15%`, or for 0.15 also `15%` as a fraction, and for a number
+    above 100 a share in range rather than an invalid `150%`."""
+    text = format_number(value)
+    if not 0 <= value <= 100:
+        return f"write a share of 0% to 100% with its unit, such as 10% (`{text}%` would be out of range)"
+    hint = f"write {text}% for {text} percent"
+    if value <= 1:
+        hint += f", or {format_number(value * 100)}% if {text} was a fraction"
+    return hint

@@ -9,6 +9,7 @@ are collected, never raised, so one run reports every problem in the file.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,9 +224,13 @@ class Binder:
         if elsewhere or other_kind:
             parents = elsewhere or other_kind
             shown = one_of(["top level" if p == "file" else p for p in parents])
+            # a near name allowed right here is the likelier intent (`health_check` on a route
+            # meant `healthcheck`, not the backend's health_check block)
+            near = very_near(name, [*spec.attrs, *spec.blocks])
+            help = f"did you mean `{near}`, or move `{name}` into {shown}?" if near else None
             self.report(
                 codes.NOT_ALLOWED_HERE(
-                    span, f"`{name}` is not allowed in {where}", help=f"`{name}` belongs in {shown}"
+                    span, f"`{name}` is not allowed in {where}", help=help or f"`{name}` belongs in {shown}"
                 )
             )
             return
@@ -361,3 +366,15 @@ class Binder:
 
 
 __all__ = ["INVALID", "Binder", "Bound", "BoundAttr", "closest"]
+
+
+def very_near(name: str, allowed: list[str]) -> str | None:
+    """An allowed name that `name` is almost certainly a slip for: the same letters without
+    `_` and `-` (`health_check` for `healthcheck`), or one edit away in a long name. Looser
+    likeness (`stage` and `tags`) is no evidence against a name valid elsewhere."""
+    bare = name.replace("_", "").replace("-", "").lower()
+    for candidate in sorted(allowed):
+        if candidate.replace("_", "").replace("-", "").lower() == bare:
+            return candidate
+    close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.9)
+    return close[0] if close else None

@@ -200,7 +200,7 @@ def _missing_equals(prefix: list[Token], token: Token, source: SourceFile) -> Di
         return codes.MISSING_EQUALS(
             _token_span(prefix[-1], source).at_end(),
             f"expected `=` or `{{` after `{' '.join(map(str, prefix))}`",
-            help="add `{ … }` to make it a block, or `= value` to make it an attribute",
+            help=block_or_attribute_help(str(prefix[0])),
         )
     else:
         return None
@@ -394,3 +394,28 @@ def _expected_help(expected: set[str]) -> str | None:
     if not shown:
         return None
     return "expected " + (shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1])
+
+
+def block_or_attribute_help(name: str) -> str:
+    """What a name left without `=` or `{` needs: only what the schema allows for it (a
+    `route` is a block: offering `= value` would lead to another error)."""
+    from apic.compiler.frontends.dsl.schema import FILE, BlockSpec
+
+    blocks: set[str] = set()
+    attributes: set[str] = set()
+    stack: list[BlockSpec] = [FILE]
+    seen: set[int] = set()
+    while stack:
+        spec = stack.pop()
+        if id(spec) in seen:
+            continue
+        seen.add(id(spec))
+        attributes.update(spec.attrs)
+        for child in spec.blocks.values():
+            blocks.add(child.type)
+            stack.append(child)
+    if name in blocks and name not in attributes:
+        return f"a `{name}` is a block: add `{{ … }}` after it"
+    if name in attributes and name not in blocks:
+        return f"`{name}` is an attribute: add `= value`"
+    return "add `{ … }` to make it a block, or `= value` to make it an attribute"

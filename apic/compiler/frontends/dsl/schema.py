@@ -271,7 +271,7 @@ USAGE_PLAN = block(
     Labels.STRING,
     {
         "stages": Attr(v.ListType(v.RefType("stage")), required=True),
-        "quota": Attr(v.RATE, doc="requests per day, week or month"),
+        "quota": Attr(v.QUOTA, doc="requests per day, week or month"),
     },
     [
         THROTTLE,

@@ -155,13 +155,14 @@ def interpolate(value: ast.Str, ctx: BindContext) -> str:
                     f"`var.{name}` is a {describe(resolved).split(' ')[0]} and cannot be put in a string",
                 )
             )
-        raise Invalid(
-            codes.INVALID_INTERPOLATION(
-                value.span,
-                f"unknown interpolation `${{{inner}}}`",
-                help="only ${var.NAME} and ${stage.var.NAME} are allowed in strings; "
-                "write $${ for a literal ${",
+        help = "only ${var.NAME} and ${stage.var.NAME} are allowed in strings; write $${ for a literal ${"
+        if inner.startswith("env."):
+            help = (
+                f'an environment variable is read by a whole `api_key = env("{inner[4:]}")`, never inside a '
+                "string; here write the value, or ${var.NAME} from a `vars` block"
             )
+        raise Invalid(
+            codes.INVALID_INTERPOLATION(value.span, f"unknown interpolation `${{{inner}}}`", help=help)
         )
 
     return _INTERPOLATION.sub(replace_one, text)
@@ -357,16 +358,21 @@ class DurationType(ValueType):
 
 
 class RateType(ValueType):
-    """`10/s`, `10000/day`. Which periods make sense for a field is a lint rule's business."""
+    """`10/s`, `10000/day`. Which periods make sense for a field is a lint rule's business;
+    `usual` is the unit a hint offers for a bare number, one the field takes (a quota counts
+    per day, week or month, so its hint is `/day`, never `/s`)."""
 
     description = "a rate such as `10/s` or `10000/day`"
+
+    def __init__(self, usual: str = "/s") -> None:
+        self.usual = usual
 
     def convert(self, value: ast.Value, ctx: BindContext) -> Rate:
         if not isinstance(value, ast.Quantity):
             raise self.wrong(value)
         accepted = tuple(f"/{u}" for u in RATE_UNITS)
         if value.unit not in accepted:
-            raise _unit_error(value, accepted, "a rate", "/s")
+            raise _unit_error(value, accepted, "a rate", self.usual)
         not_negative(value, "a rate")
         return Rate(amount=value.number, per=value.unit[1:])  # type: ignore[arg-type]
 
@@ -707,6 +713,7 @@ COUNT = CountType()
 SCALAR = ScalarType()
 DURATION = DurationType()
 RATE = RateType()
+QUOTA = RateType(usual="/day")
 PERCENT = PercentType()
 SIZE = SizeType()
 METHOD = MethodType()

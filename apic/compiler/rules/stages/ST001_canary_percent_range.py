@@ -6,6 +6,7 @@ from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import ApiKind, GatewayModel
 from apic.compiler.model.types import format_number
+from apic.compiler.rules.common import percent_hint
 
 
 class CanaryPercentRange(Rule):
@@ -66,7 +67,7 @@ class CanaryPercentRange(Rule):
                     yield self.diagnostic(
                         span,
                         f"percent `{format_number(percent.value)}` of {owner} has no unit",
-                        help=f"write {format_number(percent.value)}%",
+                        help=percent_hint(percent.value),
                     )
                 elif percent is not None and not 0 <= percent.value <= 100:
                     yield self.diagnostic(span, f"percent {percent} of {owner} is outside 0-100%")

@@ -7,6 +7,7 @@ from apic.compiler.lint.rule import Rule, RuleContext
 from apic.compiler.model import GatewayModel, Percent, SamplingDefault, SamplingRule
 from apic.compiler.model.base import declaration_order
 from apic.compiler.model.types import format_number
+from apic.compiler.rules.common import percent_hint
 from apic.compiler.source import Span
 
 PRIORITY_MIN, PRIORITY_MAX = 1, 9999
@@ -95,11 +96,8 @@ class SamplingValueRange(Rule):
         span: Span | None = node.span_of("rate")
         if rate is not None and rate.unit is None:
             value = format_number(rate.value)
-            guess = f"write {value}% for {value} percent" + (
-                f", or {format_number(rate.value * 100)}% if {value} was a fraction"
-                if rate.value <= 1
-                else ""
+            yield self.diagnostic(
+                span, f"rate `{value}` of {owner} has no unit", help=percent_hint(rate.value)
             )
-            yield self.diagnostic(span, f"rate `{value}` of {owner} has no unit", help=guess)
         elif rate is not None and not 0 <= rate.value <= 100:
             yield self.diagnostic(span, f"rate {rate} of {owner} is outside 0-100%")

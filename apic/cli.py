@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shlex
+import shutil
+import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
@@ -34,6 +36,7 @@ from apic.compiler.model import GatewayModel
 from apic.compiler.roots import lint_roots
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
+from apic.graph import dot, mermaid, route_map
 from apic.probe.checks import probe_plan
 from apic.probe.client import ProbeUsageError, run_checks
 from apic.probe.client import Target as ProbeTarget
@@ -246,6 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
     common(probe)
 
+    graph_p = sub.add_parser("graph", help="the route map: domains, stages, routes, backends")
+    graph_p.add_argument("file", type=Path)
+    graph_p.add_argument(
+        "--output-format",
+        choices=("mermaid", "dot", "svg"),
+        default="mermaid",
+        help="Mermaid (default), Graphviz DOT, or SVG (drawn by Graphviz's dot, when installed)",
+    )
+    common(graph_p)
+
     inspect = sub.add_parser("inspect", help="print the resolved model as JSON (apic-ir.schema.json)")
     inspect.add_argument("file", type=Path)
     common(inspect)
@@ -277,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_line = CommandLine(argv)
     output_format = "human"
     files_seen = 0
-    to_stderr = bool(argv) and argv[0] in ("compile", "inspect")  # stdout carries their output
+    to_stderr = bool(argv) and argv[0] in ("compile", "inspect", "graph")  # stdout carries their output
     try:
         args = build_parser().parse_args(argv)
         output_format = getattr(args, "format", "human")
@@ -385,6 +398,17 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             EXIT_ERROR,
             len(files),
         )
+
+    if args.command == "graph":
+        loaded = load(files[0], options)
+        if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+            return loaded.diagnostics, EXIT_ERROR, 1
+        routes = route_map(loaded.model)
+        text = mermaid(routes) if args.output_format == "mermaid" else dot(routes)
+        if args.output_format == "svg":
+            text = draw_svg(text)
+        sys.stdout.write(text)
+        return loaded.diagnostics, EXIT_OK, 1
 
     if args.command == "inspect":
         loaded = load(files[0], options)
@@ -616,6 +640,19 @@ def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionVa
         except ValueError as expected:
             raise UsageError(f"option `{name}` takes {expected}, not `{text}`", item) from None
     return parsed
+
+
+def draw_svg(dot_source: str) -> str:
+    """The DOT text drawn by Graphviz's `dot`; a usage error when it is not installed."""
+    program = shutil.which("dot")
+    if program is None:
+        raise UsageError(
+            "SVG is drawn by Graphviz's `dot`, which is not installed (apt-get install graphviz)", "svg"
+        )
+    done = subprocess.run([program, "-Tsvg"], input=dot_source, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        raise UsageError(f"Graphviz's dot failed: {done.stderr.strip()[:200]}", "svg")
+    return done.stdout
 
 
 def stale_artifacts(folder: Path, artifacts: Sequence[Artifact]) -> list[str]:

@@ -36,6 +36,7 @@ from apic.compiler.model import GatewayModel
 from apic.compiler.roots import lint_roots
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
+from apic.explain import ExplainError, Request, explain_text
 from apic.graph import dot, mermaid, route_map
 from apic.probe.checks import probe_plan
 from apic.probe.client import ProbeUsageError, run_checks
@@ -249,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
     common(probe)
 
+    explain_p = sub.add_parser("explain", help="which route a request reaches, its settings, and each target")
+    explain_p.add_argument("file", type=Path)
+    explain_p.add_argument("request", help='"GET /book/42" or "GET https://api.example.com/api/book/42"')
+    explain_p.add_argument("--host", default=None, help="the request's host, when the request text has none")
+    common(explain_p)
+
     graph_p = sub.add_parser("graph", help="the route map: domains, stages, routes, backends")
     graph_p.add_argument("file", type=Path)
     graph_p.add_argument(
@@ -290,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_line = CommandLine(argv)
     output_format = "human"
     files_seen = 0
-    to_stderr = bool(argv) and argv[0] in ("compile", "inspect", "graph")  # stdout carries their output
+    to_stderr = bool(argv) and argv[0] in ("compile", "inspect", "graph", "explain")  # stdout carries their output
     try:
         args = build_parser().parse_args(argv)
         output_format = getattr(args, "format", "human")
@@ -398,6 +405,21 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             EXIT_ERROR,
             len(files),
         )
+
+    if args.command == "explain":
+        try:
+            request = Request.parse(args.request, args.host)
+        except ExplainError as error:
+            raise UsageError(str(error), args.request) from None
+        loaded = load(files[0], options)
+        if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
+            return loaded.diagnostics, EXIT_ERROR, 1
+        outcomes = {
+            name: list(target().compile(loaded.model).diagnostics)
+            for name, target in discover_targets().items()
+        }
+        sys.stdout.write(explain_text(loaded.model, request, outcomes))
+        return loaded.diagnostics, EXIT_OK, -1 if not loaded.diagnostics else 1
 
     if args.command == "graph":
         loaded = load(files[0], options)

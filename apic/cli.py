@@ -297,7 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_line = CommandLine(argv)
     output_format = "human"
     files_seen = 0
-    to_stderr = bool(argv) and argv[0] in ("compile", "inspect", "graph", "explain")  # stdout carries their output
+    to_stderr = bool(argv) and argv[0] in (
+        "compile",
+        "inspect",
+        "graph",
+        "explain",
+    )  # stdout carries their output
     try:
         args = build_parser().parse_args(argv)
         output_format = getattr(args, "format", "human")

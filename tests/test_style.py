@@ -92,3 +92,64 @@ def test_generated_doc_sections_are_current() -> None:
     pages = {p.name for p in (ROOT / "docs" / "rules").glob("*.md")}
     expected = {p.name for p in updated_docs() if p.parent.name == "rules"}
     assert pages == expected, "docs/rules/ holds pages of rules that no longer exist"
+
+
+def test_editor_schemas_hold_what_apic_reads_and_writes() -> None:
+    """apic-config.schema.json takes a real apic.toml and refuses a misspelt key, as apic does;
+    apic-diagnostics.schema.json takes what `--format json` prints."""
+    import subprocess
+    import sys
+    import tomllib
+
+    import jsonschema
+
+    def validator(name: str) -> jsonschema.Draft202012Validator:
+        return jsonschema.Draft202012Validator(
+            json.loads((ROOT / "apic" / "schemas" / name).read_text(encoding="utf-8"))
+        )
+
+    config = tomllib.loads(
+        '[lint]\nfail-on = "warning"\nignore = ["AU003"]\nroots = ["api/*.gw"]\n'
+        '[lint.rules]\nroute-no-auth = "warning"\n[targets.k8s]\ncontroller = "kong"\n'
+    )
+    assert list(validator("apic-config.schema.json").iter_errors(config)) == []
+    assert [e.message for e in validator("apic-config.schema.json").iter_errors({"lint": {"fail_onn": "x"}})]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "apic",
+            "lint",
+            "examples/bookstore.gw",
+            "examples/payments.gw",
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(done.stdout)
+    assert findings, "the examples have findings to validate"
+    assert list(validator("apic-diagnostics.schema.json").iter_errors(findings)) == []
+
+
+def test_the_textmate_grammar_names_the_language() -> None:
+    """editors/gw.tmLanguage.json is current (test_generated_doc_sections_are_current), its
+    patterns compile, and on the bookstore they find the blocks, attributes and methods."""
+    import re as regex
+
+    grammar = json.loads((ROOT / "editors" / "gw.tmLanguage.json").read_text(encoding="utf-8"))
+    patterns = [p for p in grammar["patterns"] if "match" in p]
+    compiled = [regex.compile(p["match"], regex.M) for p in patterns]
+    text = (ROOT / "examples" / "bookstore.gw").read_text(encoding="utf-8")
+    scopes: dict[str, set[str]] = {}
+    for pattern, expression in zip(patterns, compiled, strict=True):
+        scope = pattern.get("name") or pattern["captures"]["1"]["name"]
+        for match in expression.finditer(text):
+            scopes.setdefault(scope, set()).add(match.group(1) if expression.groups else match.group())
+    assert {"api", "backend", "route", "stage", "domain", "usage_plan"} <= scopes["storage.type.block.gw"]
+    assert {"certificate", "tls_policy", "upstream_path", "timeout"} <= scopes["variable.other.property.gw"]
+    assert {"GET"} <= scopes["constant.language.method.gw"]
+    assert {"10s", "500/s"} <= scopes["constant.numeric.quantity.gw"]

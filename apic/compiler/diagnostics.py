@@ -10,6 +10,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Literal
+
+from typing_extensions import TypedDict  # pydantic reads it on Python 3.11 (typing.TypedDict: 3.12+)
 
 from apic.compiler.source import Span
 
@@ -45,6 +48,36 @@ class Related:
     message: str
 
 
+class JsonRelated(TypedDict):
+    """Another place a diagnostic points at (`related` of the JSON output)."""
+
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class JsonDiagnostic(TypedDict):
+    """One diagnostic of `--format json`: the machine contract (docs/diagnostics.md, and
+    apic/schemas/apic-diagnostics.schema.json generated from this). Lines and columns are
+    1-based, columns in code points, ends exclusive."""
+
+    code: str
+    name: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    help: str | None
+    target: str | None
+    related: list[JsonRelated]
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str
@@ -76,7 +109,7 @@ class Diagnostic:
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> JsonDiagnostic:
         """The stable machine contract (see docs/diagnostics.md): keys are never renamed."""
         line, column = self.span.start_location
         end_line, end_column = self.span.end_location

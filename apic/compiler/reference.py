@@ -9,6 +9,7 @@ disagree with the binder.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -119,6 +120,10 @@ def updated_docs() -> dict[Path, str]:
         current = result.get(path) or path.read_text(encoding="utf-8")
         result[path] = render_doc(current, name, build())
     result.update(rule_pages())
+    from apic.compiler.textmate import grammar
+
+    editors = DOCS.parent / "editors" / "gw.tmLanguage.json"
+    result[editors] = json.dumps(grammar(), indent=2) + "\n"
     return result
 
 

@@ -1,7 +1,9 @@
 """Generates the committed JSON Schemas in apic/schemas/ from the pydantic models.
 
 `apic-ir.schema.json` describes the GatewayModel (what `apic inspect --json` prints, and the
-IR goldens); tooling can validate against it without running apic. Regenerate with
+IR goldens); tooling can validate against it without running apic. Editors use the others:
+`x-apic.schema.json` (the OpenAPI extensions), `apic-config.schema.json` (apic.toml) and
+`apic-diagnostics.schema.json` (`--format json`). Regenerate with
 `python -m apic.compiler.schemas`; a test fails when the committed file is stale.
 """
 
@@ -42,7 +44,35 @@ def x_apic_schema() -> dict[str, Any]:
     }
 
 
-SCHEMAS = {"apic-ir.schema.json": ir_schema, "x-apic.schema.json": x_apic_schema}
+def config_schema() -> dict[str, Any]:
+    """apic.toml, and the `[tool.apic]` table of pyproject.toml (the same object), for Taplo
+    and other TOML editors."""
+    from apic.compiler.config import ApicConfig
+
+    schema = TypeAdapter(ApicConfig).json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://apic.dev/schemas/apic-config.schema.json"
+    schema["title"] = "apic configuration (apic.toml, or [tool.apic] in pyproject.toml)"
+    return schema
+
+
+def diagnostics_schema() -> dict[str, Any]:
+    """What `--format json` prints: an array of diagnostics (diagnostics.JsonDiagnostic)."""
+    from apic.compiler.diagnostics import JsonDiagnostic
+
+    schema = TypeAdapter(list[JsonDiagnostic]).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://apic.dev/schemas/apic-diagnostics.schema.json"
+    schema["title"] = "apic diagnostics (--format json)"
+    return schema
+
+
+SCHEMAS = {
+    "apic-ir.schema.json": ir_schema,
+    "x-apic.schema.json": x_apic_schema,
+    "apic-config.schema.json": config_schema,
+    "apic-diagnostics.schema.json": diagnostics_schema,
+}
 
 
 def write_all() -> None:

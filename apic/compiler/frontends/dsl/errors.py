@@ -399,21 +399,9 @@ def _expected_help(expected: set[str]) -> str | None:
 def block_or_attribute_help(name: str) -> str:
     """What a name left without `=` or `{` needs: only what the schema allows for it (a
     `route` is a block: offering `= value` would lead to another error)."""
-    from apic.compiler.frontends.dsl.schema import FILE, BlockSpec
+    from apic.compiler.frontends.dsl.schema import schema_names
 
-    blocks: set[str] = set()
-    attributes: set[str] = set()
-    stack: list[BlockSpec] = [FILE]
-    seen: set[int] = set()
-    while stack:
-        spec = stack.pop()
-        if id(spec) in seen:
-            continue
-        seen.add(id(spec))
-        attributes.update(spec.attrs)
-        for child in spec.blocks.values():
-            blocks.add(child.type)
-            stack.append(child)
+    blocks, attributes = schema_names()
     if name in blocks and name not in attributes:
         return f"a `{name}` is a block: add `{{ … }}` after it"
     if name in attributes and name not in blocks:

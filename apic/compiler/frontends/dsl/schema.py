@@ -429,3 +429,21 @@ def where_allowed(name: str) -> dict[str, list[str]]:
 
     walk(FILE)
     return {"attribute": sorted(attrs), "block": sorted(blocks)}
+
+
+def schema_names() -> tuple[set[str], set[str]]:
+    """(every block type, every attribute name) the language knows, at any depth."""
+    blocks: set[str] = set()
+    attributes: set[str] = set()
+    stack: list[BlockSpec] = [FILE]
+    seen: set[int] = set()
+    while stack:
+        spec = stack.pop()
+        if id(spec) in seen:
+            continue
+        seen.add(id(spec))
+        attributes.update(spec.attrs)
+        for child in spec.blocks.values():
+            blocks.add(child.type)
+            stack.append(child)
+    return blocks, attributes

@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from apic.compiler.config import LoadedConfig, config_boundary, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
 from apic.compiler.frontends.base import LoadOptions
+from apic.compiler.frontends.dsl.format import FormatError, format_text
 from apic.compiler.lint.docs import kinds_text, rule_page
 from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
@@ -250,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
     common(probe)
 
+    fmt_p = sub.add_parser("fmt", help="rewrite .gw files in the canonical layout (comments kept)")
+    fmt_p.add_argument("files", nargs="+", type=Path)
+    fmt_p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
+    fmt_p.add_argument("--diff", action="store_true", help="write nothing; print what would change")
+    common(fmt_p)
+
     explain_p = sub.add_parser("explain", help="which route a request reaches, its settings, and each target")
     explain_p.add_argument("file", type=Path)
     explain_p.add_argument("request", help='"GET /book/42" or "GET https://api.example.com/api/book/42"')
@@ -384,7 +392,7 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         allow_remote_refs=args.allow_remote_refs,
         max_input_bytes=args.max_input_bytes,
     )
-    files = args.files if args.command in ("check", "lint") else [args.file]
+    files = args.files if args.command in ("check", "lint", "fmt") else [args.file]
     stdin_text: str | None = None
     if args.command in ("check", "lint") and "-" in [str(f) for f in files]:
         if len(files) > 1:
@@ -410,6 +418,9 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
             EXIT_ERROR,
             len(files),
         )
+
+    if args.command == "fmt":
+        return run_fmt(args, files, options, command_line)
 
     if args.command == "explain":
         try:
@@ -667,6 +678,80 @@ def parse_target_options(target: Target, given: list[str]) -> dict[str, OptionVa
         except ValueError as expected:
             raise UsageError(f"option `{name}` takes {expected}, not `{text}`", item) from None
     return parsed
+
+
+def run_fmt(
+    args: argparse.Namespace, files: list[Path], options: LoadOptions, command_line: CommandLine
+) -> tuple[list[Diagnostic], int, int]:
+    """`apic fmt`: each file in the canonical layout, written only when it reads back to the
+    same model (and in place, atomically, never through a link)."""
+    diagnostics: list[Diagnostic] = []
+    changed = 0
+    for file in files:
+        where = command_line.span_of(str(file))
+        if file.suffix != ".gw":
+            diagnostics.append(codes.USAGE_ERROR(where, f"{file}: apic fmt formats .gw files"))
+            continue
+        text = file.read_text(encoding="utf-8")
+        try:
+            formatted = format_text(text, str(file))
+        except FormatError as error:
+            diagnostics.extend(load(file, options).diagnostics or [codes.USAGE_ERROR(where, str(error))])
+            continue
+        if formatted == text:
+            continue
+        before, after = load(file, options, text), load(file, options, formatted)
+        if before.model != after.model:
+            diagnostics.append(
+                codes.INTERNAL_ERROR(
+                    where, f"{file}: the formatted text would mean something else; nothing was written"
+                )
+            )
+            continue
+        changed += 1
+        if args.diff:
+            sys.stdout.write(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        fromfile=str(file),
+                        tofile=f"{file} (formatted)",
+                    )
+                )
+            )
+        elif args.check:
+            print(f"{file} would be reformatted")
+        else:
+            if file.is_symlink():
+                diagnostics.append(
+                    codes.USAGE_ERROR(where, f"{file} is a link; apic fmt writes files, not links")
+                )
+                continue
+            replace_text(file, formatted)
+            print(f"formatted {file}")
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    if failed:
+        return diagnostics, EXIT_ERROR, len(files)
+    return (
+        diagnostics,
+        EXIT_FINDINGS if changed and (args.check or args.diff) else EXIT_OK,
+        -1 if not diagnostics else len(files),
+    )
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path`."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def draw_svg(dot_source: str) -> str:

@@ -4,6 +4,7 @@ that uses this one (at its HEAD) the way a user's `.pre-commit-config.yaml` woul
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-ROUTES = 'api "shop" {\n  route POST "/orders" { backend = backend.app }\n}\n'
+ROUTES = 'api "shop" {\n  route POST "/orders" {\n    backend = backend.app\n  }\n}\n'
 MAIN = (
     'import "./routes/*.gw"\n'
+    "\n"
     'api "shop" {\n'
-    "  defaults { auth = iam }\n"
-    '  backend "app" { url = "https://app.example.com" }\n'
+    "  defaults {\n    auth = iam\n  }\n"
+    '  backend "app" {\n    url = "https://app.example.com"\n  }\n'
     "}\n"
 )
 
@@ -50,13 +52,15 @@ def test_the_hooks_run_under_pre_commit(tmp_path: Path) -> None:
     (repo / "api" / "main.gw").write_text(MAIN, encoding="utf-8")
     # an error for the hook to find: a public POST (AU001), in the file main.gw imports
     (repo / "api" / "routes" / "orders.gw").write_text(
-        ROUTES.replace("backend = backend.app", "backend = backend.app, auth = none"), encoding="utf-8"
+        ROUTES.replace("    backend = backend.app\n", "    backend = backend.app\n    auth    = none\n"),
+        encoding="utf-8",
     )
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n"
         f"  - repo: {ROOT}\n"
         f"    rev: {head}\n"
         "    hooks:\n"
+        "      - id: apic-fmt\n"
         "      - id: apic-lint\n"
         "      - id: apic-check\n"
         "        args: [api/main.gw, --target, cfn, -o, generated]\n",
@@ -68,7 +72,8 @@ def test_the_hooks_run_under_pre_commit(tmp_path: Path) -> None:
     failed = pre_commit(repo, home, "run", "--all-files")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     # found through main.gw, which imports the file, and reported where it is
-    assert "api/routes/orders.gw:2:49: error[AU001] POST /orders is public" in failed.stdout
+    assert "api/routes/orders.gw:4:5: error[AU001] POST /orders is public" in failed.stdout
+    assert re.search(r"apic fmt\.+Passed", failed.stdout)  # the files are in the canonical layout
 
     (repo / "api" / "routes" / "orders.gw").write_text(ROUTES, encoding="utf-8")
     git(repo, "add", "-A")

@@ -26,23 +26,16 @@ from pydantic import TypeAdapter
 from apic import __version__
 from apic.api import config_for, lint, lint_plan, load, rule_set
 from apic.compiler import codes
-from apic.compiler.backends import BackendOverrideError, parse_overrides, with_backends
 from apic.compiler.config import LoadedConfig, config_boundary, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
 from apic.compiler.frontends.base import LoadOptions
-from apic.compiler.frontends.dsl.format import FormatError, format_text
 from apic.compiler.lint.docs import kinds_text, rule_page
 from apic.compiler.lint.plan import LintPlan, Selector
 from apic.compiler.model import GatewayModel
 from apic.compiler.roots import lint_roots
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suggest import did_you_mean
-from apic.explain import ExplainError, Request, explain_text
-from apic.graph import dot, mermaid, route_map
-from apic.probe.checks import probe_plan
-from apic.probe.client import ProbeUsageError, run_checks
-from apic.probe.client import Target as ProbeTarget
 from apic.targets.base import Artifact, OptionValue, Target, discover_targets
 from apic.write import WriteRefused, plan_writes, write_all
 
@@ -252,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
     common(probe)
 
+    sub.add_parser("lsp", help="the language server, over stdio (editors start it)")
+
     fmt_p = sub.add_parser("fmt", help="rewrite .gw files in the canonical layout (comments kept)")
     fmt_p.add_argument("files", nargs="+", type=Path)
     fmt_p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a file would change")
@@ -372,6 +367,12 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
                 print(f"{'':12}   --option {option_name}=<{option.kind.__name__}>  {option.help}")
         return [], EXIT_OK, -1
 
+    if args.command == "lsp":
+        from apic.lsp import main as serve
+
+        serve()
+        return [], EXIT_OK, -1
+
     if args.command == "rules":
         sys.stdout.write(rules_table(args.format))
         return [], EXIT_OK, -1
@@ -423,6 +424,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return run_fmt(args, files, options, command_line)
 
     if args.command == "explain":
+        from apic.explain import ExplainError, Request, explain_text
+
         try:
             request = Request.parse(args.request, args.host)
         except ExplainError as error:
@@ -438,6 +441,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return loaded.diagnostics, EXIT_OK, -1 if not loaded.diagnostics else 1
 
     if args.command == "graph":
+        from apic.graph import dot, mermaid, route_map
+
         loaded = load(files[0], options)
         if loaded.model is None or any(d.severity is Severity.ERROR for d in loaded.diagnostics):
             return loaded.diagnostics, EXIT_ERROR, 1
@@ -548,6 +553,8 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return findings, EXIT_FINDINGS, 1  # lint errors: nothing is written
     model = loaded.model
     if args.backend:
+        from apic.compiler.backends import BackendOverrideError, parse_overrides, with_backends
+
         try:
             model = with_backends(model, parse_overrides(args.backend))
         except BackendOverrideError as error:
@@ -619,6 +626,10 @@ def run_probe(
     args: argparse.Namespace, file: Path, options: LoadOptions, command_line: CommandLine
 ) -> tuple[list[Diagnostic], int, int]:
     """`apic probe`: the model's checks against a deployed gateway (see apic.probe)."""
+    from apic.probe.checks import probe_plan
+    from apic.probe.client import ProbeUsageError, run_checks
+    from apic.probe.client import Target as ProbeTarget
+
     try:
         target = ProbeTarget.parse(args.base_url)
     except ProbeUsageError as error:
@@ -685,6 +696,8 @@ def run_fmt(
 ) -> tuple[list[Diagnostic], int, int]:
     """`apic fmt`: each file in the canonical layout, written only when it reads back to the
     same model (and in place, atomically, never through a link)."""
+    from apic.compiler.frontends.dsl.format import FormatError, format_text
+
     diagnostics: list[Diagnostic] = []
     changed = 0
     for file in files:

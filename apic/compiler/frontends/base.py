@@ -109,3 +109,6 @@ def unusable_path(path: Path | str) -> str | None:
     ):
         return f"is longer than file systems allow ({NAME_MAX} bytes a name, {PATH_MAX} a path)"
     return None
+
+
+OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")  # what the OpenAPI frontend reads

@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedInput
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.base import (
+    OPENAPI_SUFFIXES,
     InputTooLarge,
     LoadOptions,
     LoadResult,
@@ -35,7 +36,6 @@ from apic.compiler.frontends.dsl.schema import FILE, VARS
 from apic.compiler.frontends.dsl.transform import to_surface
 from apic.compiler.frontends.dsl.values import BindContext, Invalid
 from apic.compiler.frontends.merge import merge_models
-from apic.compiler.frontends.openapi.load import OPENAPI_SUFFIXES, load_openapi
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suppress import StatementSpan, parse_directives
 
@@ -300,6 +300,8 @@ def load_gw(path: Path, options: LoadOptions | None = None, text: str | None = N
     model = Lowerer(diagnostics).lower(top)
     for target, statement in loader.openapi_imports:
         # The alias names the api the document joins; without one, its info.title does.
+        from apic.compiler.frontends.openapi.load import load_openapi  # only for an imported document
+
         imported = load_openapi(
             target,
             replace(options, project_root=root),

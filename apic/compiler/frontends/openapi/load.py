@@ -15,8 +15,6 @@ from apic.compiler.frontends.openapi.yamlindex import escape
 from apic.compiler.suggest import did_you_mean
 from apic.compiler.suppress import Suppression
 
-OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
-
 
 def load_openapi(
     path: Path, options: LoadOptions | None = None, text: str | None = None, api_name: str | None = None

@@ -13,6 +13,8 @@ classifier to its examples.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
 from lark import Token, Tree
@@ -79,6 +81,54 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
         return _unexpected_character(error, source)
     assert isinstance(error, UnexpectedToken)
     return _unexpected_token(error, source)
+
+
+MAX_SYNTAX_ERRORS = 20
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|//[^\n]*')
+_STRUCTURAL = {"PA003", "PA007", "PA009", "PA012"}  # unclosed or stray braces, strings, comments
+
+
+def syntax_diagnostics(first: UnexpectedInput, source: SourceFile) -> list[Diagnostic]:
+    """Every syntax error the grammar lets apic find, not only the first: after an error on a
+    line whose brackets balance, that line is blanked (newlines kept, so positions hold) and
+    the text parsed again, until it parses, an error is structural (an unclosed block or
+    string, which would make every later line an error), or MAX_SYNTAX_ERRORS are found."""
+    found = [syntax_diagnostic(first, source)]
+    text = source.text
+    while len(found) < MAX_SYNTAX_ERRORS and found[-1].code not in _STRUCTURAL:
+        at = found[-1].span.start  # the line the error is reported on is the one to skip
+        line_start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end == -1 else line_end
+        line = _STRING_OR_COMMENT.sub("", text[line_start:line_end])
+        if any(line.count(a) != line.count(b) for a, b in ("{}", "[]", "()")):
+            break
+        text = text[:line_start] + " " * (line_end - line_start) + text[line_end:]
+        try:
+            gw_parser().parse(text)
+            break
+        except UnexpectedInput as later:
+            diagnostic = _on(source, syntax_diagnostic(later, SourceFile(source.path, text)))
+            at_end = isinstance(later, UnexpectedToken) and later.token.type == "$END"
+            if (later.pos_in_stream <= line_end and not at_end) or any(
+                (d.code, d.span.start) == (diagnostic.code, diagnostic.span.start) for d in found
+            ):
+                break  # no progress: what follows depended on the skipped line
+            found.append(diagnostic)
+    return found
+
+
+def _on(source: SourceFile, diagnostic: Diagnostic) -> Diagnostic:
+    """`diagnostic` with its spans on `source` (the blanked copy keeps every offset)."""
+
+    def moved(span: Span) -> Span:
+        return source.span(span.start, span.end)
+
+    return dataclasses.replace(
+        diagnostic,
+        span=moved(diagnostic.span),
+        related=tuple(dataclasses.replace(r, span=moved(r.span)) for r in diagnostic.related),
+    )
 
 
 # -- unexpected characters: things that are not .gw tokens at all ---------------------------

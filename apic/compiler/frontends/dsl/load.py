@@ -28,7 +28,7 @@ from apic.compiler.frontends.base import (
 )
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.frontends.dsl.bind import Binder, Bound
-from apic.compiler.frontends.dsl.errors import syntax_diagnostic
+from apic.compiler.frontends.dsl.errors import syntax_diagnostics
 from apic.compiler.frontends.dsl.globbing import MAX_ENTRIES, expand, is_glob
 from apic.compiler.frontends.dsl.lower import Lowerer
 from apic.compiler.frontends.dsl.parser import MAX_NESTING, parse_text, too_deep
@@ -91,7 +91,7 @@ class _Loader:
             surface, problems = to_surface(tree, comments, source)
             self.diagnostics.extend(problems)
         except UnexpectedInput as error:
-            self.diagnostics.append(syntax_diagnostic(error, source))
+            self.diagnostics.extend(syntax_diagnostics(error, source))
         loaded = _Loaded(path, source, surface)
         self.files[path] = loaded
         self.real_paths[id(source)] = path

@@ -29,6 +29,7 @@ from apic.compiler import codes
 from apic.compiler.config import LoadedConfig, config_boundary, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.emit.formatters import FORMAT_CHOICES, pick
+from apic.compiler.emit.render import render
 from apic.compiler.frontends.base import LoadOptions
 from apic.compiler.lint.docs import kinds_text, rule_page
 from apic.compiler.lint.plan import LintPlan, Selector
@@ -93,6 +94,35 @@ class CommandLine:
         return found
 
 
+class Progress:
+    """`[12/340] api/orders.gw` on one line of stderr while many files are read, cleared at
+    the end; only on a terminal (never in a pipe, a log or CI output), only past a few files."""
+
+    MIN_FILES = 10
+
+    def __init__(self, total: int, *, enabled: bool = True) -> None:
+        self.total = total
+        self.count = 0
+        self.on = enabled and total >= self.MIN_FILES and sys.stderr.isatty()
+
+    def step(self, file: Path) -> None:
+        self.count += 1
+        if self.on:
+            sys.stderr.write(f"\r\x1b[K[{self.count}/{self.total}] {file}")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done()
+
+
 def stdin_name(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--stdin-filename",
@@ -132,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
             "configuration is never read from above it (default: above the repository)",
         )
         p.add_argument("--verbose", "-v", action="store_true", help="say which configuration file applies")
+        p.add_argument(
+            "--quiet", "-q", action="store_true", help="print findings only: no summary, nothing when clean"
+        )
         p.add_argument(
             "--max-input-bytes",
             type=int,
@@ -299,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command_line = CommandLine(argv)
     output_format = "human"
+    quiet = False
     files_seen = 0
     to_stderr = bool(argv) and argv[0] in (
         "compile",
@@ -309,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         output_format = getattr(args, "format", "human")
+        quiet = bool(getattr(args, "quiet", False))
         diagnostics, exit_code, files_seen = run(args, command_line)
     except UsageError as error:
         diagnostics = [codes.USAGE_ERROR(command_line.span_of(error.argument), str(error), help=error.help)]  # type: ignore[arg-type]
@@ -329,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         exit_code = EXIT_ERROR
     if files_seen >= 0:  # -1: a listing command with nothing to report
         try:
-            emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout)
+            emit(diagnostics, output_format, files_seen, sys.stderr if to_stderr else sys.stdout, quiet=quiet)
         except Exception:  # nothing escapes main(), not even a broken or closed stream
             if os.environ.get("APIC_DEBUG"):
                 traceback.print_exc()
@@ -341,10 +376,14 @@ def model_json(model: GatewayModel) -> str:
     return TypeAdapter(GatewayModel).dump_json(model, indent=2).decode() + "\n"
 
 
-def emit(diagnostics: list[Diagnostic], output_format: str, files: int, stream: TextIO) -> None:
+def emit(
+    diagnostics: list[Diagnostic], output_format: str, files: int, stream: TextIO, *, quiet: bool = False
+) -> None:
     rules = {rule.code: rule for rule in rule_set().rules}
     formatter = pick(output_format)(rules)
     text = formatter.format(sort_unique(diagnostics), files=files)
+    if quiet and formatter.name == "human":
+        text = "".join(render(d) + "\n\n" for d in sort_unique(diagnostics))
     buffer = getattr(stream, "buffer", None)
     if formatter.name in ("json", "sarif") and buffer is not None:
         # a document for programs: UTF-8 always, as JSON requires (an escape the terminal's
@@ -461,7 +500,11 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         return loaded.diagnostics, EXIT_ERROR, 1
 
     if args.command == "check":
-        diagnostics = [d for f in files for d in load(f, options, stdin_text).diagnostics]
+        diagnostics = []
+        with Progress(len(files), enabled=not args.quiet) as progress:
+            for file in files:
+                progress.step(file)
+                diagnostics.extend(load(file, options, stdin_text).diagnostics)
         failed = any(d.severity is Severity.ERROR for d in diagnostics)
         return diagnostics, EXIT_ERROR if failed else EXIT_OK, len(files)
 
@@ -852,7 +895,9 @@ def run_lint(
     exit_code = EXIT_OK
     if not args.as_given:
         files = roots_to_lint(files, args, command_line)
+    progress = Progress(len(files), enabled=not args.quiet)
     for file in files:
+        progress.step(file)
         config = (
             load_config(args.config, str(args.config)) if args.config else config_for(file, args.project_root)
         )
@@ -882,6 +927,7 @@ def run_lint(
             exit_code = EXIT_ERROR
         elif result.failed and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
+    progress.done()
     return diagnostics, exit_code, len(files)
 
 

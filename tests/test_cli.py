@@ -282,3 +282,55 @@ def test_standard_input_is_a_file_named_by_stdin_filename(workdir: Path) -> None
         2,
         "- (standard input) cannot be mixed with files",
     )
+
+
+def test_quiet_prints_findings_only(workdir: Path) -> None:
+    (workdir / "ok.gw").write_text('api "a" {\n  kind = http\n}\n', encoding="utf-8")
+    (workdir / "bad.gw").write_text(BROKEN, encoding="utf-8")
+    clean = subprocess.run(
+        [sys.executable, "-m", "apic", "check", "-q", "ok.gw"], cwd=workdir, capture_output=True, text=True
+    )
+    assert (clean.returncode, clean.stdout) == (0, "")
+    broken = subprocess.run(
+        [sys.executable, "-m", "apic", "check", "-q", "bad.gw"], cwd=workdir, capture_output=True, text=True
+    )
+    assert broken.returncode == 2
+    assert broken.stdout.startswith("bad.gw:2:10: error[PA001]") and "Found" not in broken.stdout
+
+
+def test_progress_shows_on_a_terminal_only(workdir: Path) -> None:
+    """Many files on a terminal: a `[n/N] file` line on stderr, cleared at the end; in a pipe
+    (CI logs, editors) nothing."""
+    import os
+    import pty
+
+    names = []
+    for number in range(12):
+        name = f"f{number:02d}.gw"
+        (workdir / name).write_text(f'api "a{number}" {{\n  kind = http\n}}\n', encoding="utf-8")
+        names.append(name)
+    piped = subprocess.run(
+        [sys.executable, "-m", "apic", "check", *names], cwd=workdir, capture_output=True, text=True
+    )
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "apic", "check", *names],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        check=False,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"[12/12] f11.gw" in seen and seen.endswith(b"\r\x1b[K")

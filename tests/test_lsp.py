@@ -163,3 +163,37 @@ def test_a_conversation(client: Client, tmp_path: Path) -> None:
     )
     assert [a["title"] for a in actions] == ["Replace with `timeout`"]
     assert actions[0]["edit"]["changes"][uri][0]["newText"] == "timeout"
+
+
+def test_the_readme_shows_the_hover_the_server_gives() -> None:
+    """The README's hover over the bookstore's `GET /{bookId}` is what `route_hover` answers."""
+    import re
+
+    from pygls.workspace import TextDocument
+
+    from apic.lsp import route_hover, surface
+
+    root = Path(__file__).resolve().parent.parent
+    path = root / "examples" / "bookstore.gw"
+    document = TextDocument(path.as_uri(), path.read_text(encoding="utf-8"), version=1)
+    parsed = surface(document)
+    assert parsed is not None
+    from apic.lsp import walk
+
+    block = next(
+        item
+        for item, _ in walk(parsed.items)
+        if getattr(item, "type", None) == "route" and item.header == 'route GET "/{bookId}"'
+    )
+    hovered = route_hover(document, block)
+    assert hovered is not None
+    shown = (
+        hovered.contents.value.replace("**", "")
+        .replace("```\n", "")
+        .replace("\n```", "")
+        .replace("\n\n", "\n")
+    )
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (block_text,) = re.findall(r"Hovering over .*?```\n(.*?)```", readme, re.S)
+    cwd_relative = shown.replace(str(root) + "/", "")
+    assert block_text == cwd_relative + "\n"

@@ -195,13 +195,24 @@ def enclosing(parsed: ast.GwFile, offset: int) -> tuple[ast.Block, ...]:
 # --- hover, definition, completion, code actions ----------------------------------------
 
 
-@server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: ApicServer, params: types.HoverParams) -> types.Hover | None:
+def at(
+    ls: ApicServer, params: types.TextDocumentPositionParams
+) -> tuple[TextDocument, ast.GwFile, int] | None:
+    """The document, its surface syntax and the offset a request points at (None while the
+    buffer does not parse)."""
     document = ls.workspace.get_text_document(params.text_document.uri)
     parsed = surface(document)
     if parsed is None:
         return None
-    offset = document.offset_at_position(params.position)
+    return document, parsed, document.offset_at_position(params.position)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: ApicServer, params: types.HoverParams) -> types.Hover | None:
+    found = at(ls, params)
+    if found is None:
+        return None
+    document, parsed, offset = found
     ref = reference_at(parsed, offset)
     if ref is not None:
         block = definition_of(parsed, ref)
@@ -244,11 +255,10 @@ def route_hover(document: TextDocument, block: ast.Block) -> types.Hover | None:
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: ApicServer, params: types.DefinitionParams) -> types.Location | None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    parsed = surface(document)
-    if parsed is None:
+    found = at(ls, params)
+    if found is None:
         return None
-    offset = document.offset_at_position(params.position)
+    document, parsed, offset = found
     for item in parsed.imports:
         if item.path_span.start <= offset <= item.path_span.end and "*" not in item.path:
             target = (path_of(document).parent / item.path).resolve()

@@ -48,10 +48,9 @@ class Related:
     message: str
 
 
-class JsonRelated(TypedDict):
-    """Another place a diagnostic points at (`related` of the JSON output)."""
+class JsonPlace(TypedDict):
+    """Where, in the JSON output: 1-based lines and columns (code points), ends exclusive."""
 
-    message: str
     file: str
     line: int
     column: int
@@ -59,20 +58,20 @@ class JsonRelated(TypedDict):
     end_column: int
 
 
-class JsonDiagnostic(TypedDict):
+class JsonRelated(JsonPlace):
+    """Another place a diagnostic points at (`related` of the JSON output)."""
+
+    message: str
+
+
+class JsonDiagnostic(JsonPlace):
     """One diagnostic of `--format json`: the machine contract (docs/diagnostics.md, and
-    apic/schemas/apic-diagnostics.schema.json generated from this). Lines and columns are
-    1-based, columns in code points, ends exclusive."""
+    apic/schemas/apic-diagnostics.schema.json generated from this)."""
 
     code: str
     name: str
     severity: Literal["error", "warning", "info"]
     message: str
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
     help: str | None
     target: str | None
     related: list[JsonRelated]

@@ -945,8 +945,10 @@ def roots_to_lint(files: list[Path], args: argparse.Namespace, command_line: Com
             configured.extend(base.glob(pattern))
     found = []
     cwd = Path.cwd()
+    given = {Path(os.path.abspath(f)): f for f in files}
     for root, covered in lint_roots(files, top, configured):
-        shown = root.relative_to(cwd) if root.is_relative_to(cwd) else root
+        # a given file stands as it was given; a root found for it, relative to here
+        shown = given.get(root) or (root.relative_to(cwd) if root.is_relative_to(cwd) else root)
         if args.verbose and covered != [root]:
             names = ", ".join(str(c.relative_to(cwd) if c.is_relative_to(cwd) else c) for c in covered)
             print(f"apic: linting {shown} for {names}, which it imports", file=sys.stderr)

@@ -6,9 +6,11 @@ no traceback reaches the user (set APIC_DEBUG=1 to see one after an internal err
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import contextlib
 import difflib
 import json
+import multiprocessing
 import os
 import re
 import shlex
@@ -33,6 +35,7 @@ from apic.compiler.emit.render import render
 from apic.compiler.frontends.base import LoadOptions
 from apic.compiler.lint.docs import kinds_text, rule_page
 from apic.compiler.lint.plan import LintPlan, Selector
+from apic.compiler.lintcache import Cached, LintCache
 from apic.compiler.model import GatewayModel
 from apic.compiler.roots import lint_roots
 from apic.compiler.source import SourceFile, Span
@@ -181,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint_p = sub.add_parser("lint", help="validate and run the lint rules")
     lint_p.add_argument("files", nargs="+", type=Path, help="files, or - for standard input")
     stdin_name(lint_p)
+    lint_p.add_argument(
+        "--cache",
+        action="store_true",
+        help="reuse what an unchanged file and its imports gave last time (.apic_cache/ at the project root)",
+    )
+    lint_p.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="lint N files at once")
     lint_p.add_argument(
         "--as-given",
         action="store_true",
@@ -891,13 +900,14 @@ def run_lint(
     ignore = command_line.selectors(args.ignore) if args.ignore else []
     fail_on = Severity(args.fail_on) if args.fail_on else None
     plans: dict[str, LintPlan] = {}
+    fingerprints: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     exit_code = EXIT_OK
     if not args.as_given:
         files = roots_to_lint(files, args, command_line)
     progress = Progress(len(files), enabled=not args.quiet)
+    jobs: list[tuple[Path, str]] = []
     for file in files:
-        progress.step(file)
         config = (
             load_config(args.config, str(args.config)) if args.config else config_for(file, args.project_root)
         )
@@ -907,14 +917,18 @@ def run_lint(
         if key not in plans:
             plan, problems = lint_plan(config, select=select, ignore=ignore, fail_on=fail_on)
             plans[key] = plan
+            text = config.source.text if config.source is not None else ""
+            fingerprints[key] = f"{text}|{args.select}|{args.ignore}|{args.fail_on}"
             diagnostics.extend(problems)
             if any(p.severity is Severity.ERROR for p in problems):
                 exit_code = EXIT_ERROR
         if exit_code == EXIT_ERROR:
             continue  # a broken configuration: report it, lint nothing
-        result = lint(file, options, stdin_text, plan=plans[key])
-        diagnostics.extend(result.diagnostics)
-        left_out = sum(1 for d in result.diagnostics if d.code == codes.ROUTE_LEFT_OUT.code)
+        jobs.append((file, key))
+    outcomes = lint_jobs(jobs, plans, fingerprints, args, options, stdin_text, progress)
+    for (file, _), outcome in zip(jobs, outcomes, strict=True):
+        diagnostics.extend(outcome.diagnostics)
+        left_out = sum(1 for d in outcome.diagnostics if d.code == codes.ROUTE_LEFT_OUT.code)
         if left_out:
             diagnostics.append(
                 codes.ROUTE_LEFT_OUT(
@@ -923,12 +937,61 @@ def run_lint(
                     help="`apic compile` stops on them unless --allow-left-out",
                 )
             )
-        if result.load.model is None:
+        if not outcome.model_ok:
             exit_code = EXIT_ERROR
-        elif result.failed and exit_code == EXIT_OK:
+        elif outcome.failed and exit_code == EXIT_OK:
             exit_code = EXIT_FINDINGS
     progress.done()
     return diagnostics, exit_code, len(files)
+
+
+# what a forked worker of `--jobs` lints with: set before the pool forks, read in the child
+_JOB_STATE: tuple[dict[str, LintPlan], LoadOptions, str | None] | None = None
+
+
+def _lint_job(job: tuple[Path, str]) -> tuple[Cached, list[SourceFile]]:
+    assert _JOB_STATE is not None
+    plans, options, stdin_text = _JOB_STATE
+    file, key = job
+    result = lint(file, options, stdin_text, plan=plans[key])
+    return Cached(result.diagnostics, result.load.model is not None, result.failed), result.load.sources
+
+
+def lint_jobs(
+    jobs: list[tuple[Path, str]],
+    plans: dict[str, LintPlan],
+    fingerprints: dict[str, str],
+    args: argparse.Namespace,
+    options: LoadOptions,
+    stdin_text: str | None,
+    progress: Progress,
+) -> list[Cached]:
+    """What linting each job finds: from the cache when its files are unchanged (`--cache`),
+    else linted, in `--jobs` forked processes when there are several."""
+    global _JOB_STATE
+    caches: dict[str, LintCache] = {}
+    if args.cache and stdin_text is None and jobs:
+        top = config_boundary(jobs[0][0].resolve().parent, args.project_root)
+        caches = {key: LintCache(top, fingerprint) for key, fingerprint in fingerprints.items()}
+    outcomes: list[Cached | None] = [caches[key].get(file) if caches else None for file, key in jobs]
+    misses = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    _JOB_STATE = (plans, options, stdin_text)
+    if args.jobs > 1 and len(misses) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
+            done = pool.map(_lint_job, [jobs[i] for i in misses])
+            results = dict(zip(misses, done, strict=True))
+    else:
+        results = {}
+        for i in misses:
+            progress.step(jobs[i][0])
+            results[i] = _lint_job(jobs[i])
+    for i, (outcome, sources) in results.items():
+        outcomes[i] = outcome
+        if caches:
+            file, key = jobs[i]
+            caches[key].put(file, sources, outcome)
+    return [o for o in outcomes if o is not None]
 
 
 def roots_to_lint(files: list[Path], args: argparse.Namespace, command_line: CommandLine) -> list[Path]:

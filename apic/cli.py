@@ -6,11 +6,9 @@ no traceback reaches the user (set APIC_DEBUG=1 to see one after an internal err
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import contextlib
 import difflib
 import json
-import multiprocessing
 import os
 import re
 import shlex
@@ -976,7 +974,15 @@ def lint_jobs(
     outcomes: list[Cached | None] = [caches[key].get(file) if caches else None for file, key in jobs]
     misses = [i for i, outcome in enumerate(outcomes) if outcome is None]
     _JOB_STATE = (plans, options, stdin_text)
-    if args.jobs > 1 and len(misses) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    parallel = args.jobs > 1 and len(misses) > 1
+    if parallel:
+        import multiprocessing  # imported only when jobs run in parallel
+
+        parallel = "fork" in multiprocessing.get_all_start_methods()
+    if parallel:
+        import concurrent.futures
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(args.jobs, mp_context=context) as pool:
             done = pool.map(_lint_job, [jobs[i] for i in misses])

@@ -139,3 +139,26 @@ def test_overlap_says_whether_one_path_can_match_both() -> None:
     assert both("/files/{proxy+}", "/files/{a}/b")
     assert not both("/files/{proxy+}", "/files")
     assert both("$default", "/anything")
+
+
+@given(route_sets())
+def test_contested_pairs_are_every_overlapping_later_pair(routes: list[Route]) -> None:
+    """The first-segment buckets of `contested` find exactly the pairs comparing every later
+    route would (the quadratic definition)."""
+    from apic.compiler.plan.patterns import overlap
+    from apic.compiler.plan.routes import contested, route_plans
+
+    plans = route_plans(Api(name="a", routes=tuple(routes)))
+    variable = sorted(
+        (p for p in plans if not p.pattern.literal and not p.pattern.catch_all), key=lambda p: p.order
+    )
+    expected = [
+        (
+            first.route.label,
+            [later.route.label for later in variable[i + 1 :] if overlap(first.pattern, later.pattern)],
+        )
+        for i, first in enumerate(variable)
+    ]
+    assert [
+        (first.route.label, [r.route.label for r in rivals]) for first, rivals in contested(plans)
+    ] == expected

@@ -87,7 +87,29 @@ def contested(plans: list[RoutePlan]) -> list[tuple[RoutePlan, list[RoutePlan]]]
     variable = sorted(
         (p for p in plans if not p.pattern.literal and not p.pattern.catch_all), key=lambda p: p.order
     )
-    return [
-        (first, [later for later in variable[i + 1 :] if overlap(first.pattern, later.pattern)])
-        for i, first in enumerate(variable)
-    ]
+    # a pattern whose first segment is a literal shares requests only with patterns that start
+    # with the same literal or with a variable: compare within those, not every pair (which
+    # was quadratic: 4 million comparisons at 5,000 routes)
+    by_first: dict[str | None, list[int]] = {}
+    for index, plan in enumerate(variable):
+        by_first.setdefault(_first_literal(plan.pattern), []).append(index)
+    open_first = by_first.get(None, [])
+    found = []
+    for i, first in enumerate(variable):
+        head = _first_literal(first.pattern)
+        candidates = (
+            range(i + 1, len(variable))
+            if head is None
+            else sorted(j for j in (*by_first.get(head, ()), *open_first) if j > i)
+        )
+        found.append(
+            (first, [variable[j] for j in candidates if overlap(first.pattern, variable[j].pattern)])
+        )
+    return found
+
+
+def _first_literal(pattern: PathPattern) -> str | None:
+    """The first segment's text when it is a literal, else None (a variable takes any)."""
+    if pattern.segments and pattern.segments[0].kind == "literal":
+        return pattern.segments[0].text
+    return None

@@ -92,8 +92,9 @@ class ApiServers:
     def build(self) -> None:
         refuse_cors_clashes(self.conf, self.preflight_plan)
         usable = [p for p in self.plans if self.usable(p)]
-        for place in sorted({pl for p in usable for pl in placements(self.api, p.route)}, key=str):
-            here = [p for p in usable if place in placements(self.api, p.route)]
+        places = {id(p): placements(self.api, p.route) for p in usable}  # once per route
+        for place in sorted({pl for p in usable for pl in places[id(p)]}, key=str):
+            here = [p for p in usable if place in places[id(p)]]
             for server in self.servers(place):
                 self.place(server, place, here)
         left_out = {
@@ -276,22 +277,29 @@ class ApiServers:
         variable = ident("route", route_id(self.api, first, place)[5:])
         choice = Map('"$request_method:$uri"', "$" + variable, '""')
         named: list[tuple[str, list[str], str]] = []
+        targets: list[str] = []  # the named locations the map hands on to, in order
+
+        def hand_on(key: str, name: str) -> None:
+            choice.entries.append((regex(key), literal(name)))
+            if name not in targets:
+                targets.append(name)
+
         explicit = [(p, b) for p, b in bodies if HttpMethod.ANY not in p.route.methods]
         anything = [(p, b) for p, b in bodies if HttpMethod.ANY in p.route.methods]
         for plan, body in [*explicit, *anything]:
             name = route_id(self.api, plan, place)
-            choice.entries.append((regex("~^" + methods_regex(plan) + ":"), literal(name)))
+            hand_on("~^" + methods_regex(plan) + ":", name)
             named.append((name, body, plan.route.label))
         if preflight is not None:
             name = route_id(self.api, first, place) + "_preflight"
-            choice.entries.append((regex("~^OPTIONS:"), literal(name)))
+            hand_on("~^OPTIONS:", name)
             named.append(
                 (name, self.preflight_body(preflight), f"OPTIONS {first.route.path} (CORS preflight)")
             )
         for later in falls_to:
             name = route_id(self.api, later, place)
             path = location_regex(later, place.base_path)
-            choice.entries.append((regex("~^" + methods_regex(later) + ":" + path[1:]), literal(name)))
+            hand_on("~^" + methods_regex(later) + ":" + path[1:], name)
             if not any(b.match == f"location @{name}" for b in server.named):
                 body = self.route_body(server, place, later)
                 if body is None:
@@ -308,11 +316,6 @@ class ApiServers:
             return
         self.conf.maps[variable] = choice
         block.directives += error_pages()
-        targets = []
-        for _, value in choice.entries:
-            name = value.strip('"')
-            if name not in targets:
-                targets.append(name)
         for offset, name in enumerate(targets):
             code = DISPATCH_FIRST + offset
             block.directives.append(f"error_page {code} = @{name};")

@@ -268,6 +268,14 @@ class DocumentSet:
             self._bundled[document.uri] = cached
         return cached
 
+    def validation_value_at(self, uri: str, pointer: str) -> Any:
+        """The part of a document at `pointer` as the validator sees it (see above); the
+        pointer must not pass through a `$ref`, which the callers resolve themselves."""
+        value = self.validation_value(self.documents[uri])
+        for token in pointer_tokens(pointer):
+            value = value[int(token)] if isinstance(value, list) else value[token]
+        return value
+
     def _bundle(
         self, document: Document, value: Any, pointer: str, parent_key: str, host: str, stack: tuple[str, ...]
     ) -> Any:

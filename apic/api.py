@@ -13,6 +13,7 @@ from apic.compiler import codes
 from apic.compiler.config import LoadedConfig, find_config, load_config
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import (
+    GW_SUFFIX,
     OPENAPI_SUFFIXES,
     InputTooLarge,
     LoadOptions,
@@ -22,7 +23,6 @@ from apic.compiler.frontends.base import (
     read_bounded,
     too_large,
 )
-from apic.compiler.frontends.dsl.load import GW_SUFFIX, load_gw
 from apic.compiler.lint.plan import LintPlan, Selector, make_plan
 from apic.compiler.lint.registry import RuleSet, discover_rules
 from apic.compiler.lint.runner import run_rules
@@ -55,6 +55,8 @@ def load(path: Path, options: LoadOptions | None = None, text: str | None = None
 
 def _load(path: Path, options: LoadOptions | None, text: str | None) -> LoadResult:
     if path.suffix == GW_SUFFIX:
+        from apic.compiler.frontends.dsl.load import load_gw  # lark is not imported for OpenAPI
+
         return load_gw(path, options, text)
     if path.suffix.lower() in OPENAPI_SUFFIXES:
         from apic.compiler.frontends.openapi.load import load_openapi  # not imported for .gw files

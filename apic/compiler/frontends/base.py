@@ -111,4 +111,5 @@ def unusable_path(path: Path | str) -> str | None:
     return None
 
 
+GW_SUFFIX = ".gw"
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")  # what the OpenAPI frontend reads

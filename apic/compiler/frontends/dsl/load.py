@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedInput
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.base import (
+    GW_SUFFIX,
     OPENAPI_SUFFIXES,
     InputTooLarge,
     LoadOptions,
@@ -38,8 +39,6 @@ from apic.compiler.frontends.dsl.values import BindContext, Invalid
 from apic.compiler.frontends.merge import merge_models
 from apic.compiler.source import SourceFile, Span
 from apic.compiler.suppress import StatementSpan, parse_directives
-
-GW_SUFFIX = ".gw"
 
 
 @dataclass

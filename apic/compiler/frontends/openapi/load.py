@@ -8,7 +8,7 @@ from typing import Any
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult
-from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet, objects
+from apic.compiler.frontends.openapi.documents import Cursor, Document, DocumentSet
 from apic.compiler.frontends.openapi.lower import OpenApiLowerer
 from apic.compiler.frontends.openapi.validate import validate
 from apic.compiler.frontends.openapi.yamlindex import escape
@@ -89,8 +89,9 @@ def unknown_aws_extensions(document: Document) -> list[Diagnostic]:
     found = []
     keys = sorted(
         (f"{pointer}/{escape(key)}", key)
-        for pointer, _, mapping in objects(document.value)
+        for pointer, _, mapping in document.mappings()
         for key in mapping
+        if key.startswith(("x-amazon-apigateway-", "x-kong-"))
     )
     for pointer, key in keys:
         if key.startswith("x-amazon-apigateway-") and key not in AWS_EXTENSIONS:
@@ -121,7 +122,7 @@ def ignore_directives(document: Document) -> tuple[list[Suppression], list[Diagn
     """
     found: list[Suppression] = []
     problems: list[Diagnostic] = []
-    for pointer, _, mapping in objects(document.value):
+    for pointer, _, mapping in document.mappings():
         if "x-apic-ignore" not in mapping:
             continue
         value = mapping["x-apic-ignore"]

@@ -97,7 +97,7 @@ class SpecChecks:
         key = (node.uri, ref)
         if key not in self._targets:
             document = self.documents.documents[node.uri]
-            found = self.documents.target(ref, document, document.index.span(f"{node.pointer}/$ref"))
+            found = self.documents.target(ref, document, node.pointer)
             self._targets[key] = (
                 None if found is None else Node(found[0].uri, found[1], found[0].at(found[1]))
             )

@@ -111,6 +111,7 @@ class DocumentSet:
     # the address to the base URI was another 0.6 s of DigitalOcean's lint
     _local_targets: dict[tuple[str, str], Document] = field(default_factory=dict)
     _folders: dict[Path, Path] = field(default_factory=dict)
+    _changed: dict[str, set[str]] = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
     def load_file(self, path: Path, text: str | None = None, *, resolved: bool = False) -> Document | None:
@@ -309,9 +310,36 @@ class DocumentSet:
         """
         cached = self._bundled.get(document.uri)
         if cached is None:
-            cached = self._bundle(document, document.value, "", "", document.uri, ())
+            cached = self._bundle(document, document.value, "", "", document.uri, (), shortcut=True)
             self._bundled[document.uri] = cached
         return cached
+
+    def _changing(self, document: Document) -> set[str]:
+        """The pointers of every object that holds, or is, a `$ref` the bundle rewrites: one
+        that stands for an Operation or a named map (inlined), one to a plain value, one to
+        another file or one that does not resolve (left to the walk)."""
+        found = self._changed.get(document.uri)
+        if found is None:
+            found = set()
+            for pointer, parent_key, mapping in document.mappings():
+                ref = mapping.get("$ref")
+                if not isinstance(ref, str):
+                    continue
+                if ref.startswith("#") and parent_key not in INLINED_KEYS:
+                    try:
+                        target = document.at(urllib.parse.unquote(ref[1:]))
+                    except KeyError:
+                        target = None
+                    if isinstance(target, (dict, list)):
+                        continue
+                place = pointer
+                while place not in found:
+                    found.add(place)
+                    if not place:
+                        break
+                    place = place.rsplit("/", 1)[0]
+            self._changed[document.uri] = found
+        return found
 
     def validation_value_at(self, uri: str, pointer: str) -> Any:
         """The part of a document at `pointer` as the validator sees it (see above); the
@@ -322,10 +350,28 @@ class DocumentSet:
         return value
 
     def _bundle(
-        self, document: Document, value: Any, pointer: str, parent_key: str, host: str, stack: tuple[str, ...]
+        self,
+        document: Document,
+        value: Any,
+        pointer: str,
+        parent_key: str,
+        host: str,
+        stack: tuple[str, ...],
+        *,
+        shortcut: bool = False,
     ) -> Any:
+        """`value` (at `pointer` of `document`) as the validator of `host` must see it. With
+        `shortcut` (the walk follows the document's own layout, so pointers are exact), a
+        part holding no `$ref` that changes is the document's own object, not a copy: most
+        references in a single-file description stay as they are, and copying all of
+        GitHub's description cost 0.27 s."""
+        if shortcut and document.uri == host and pointer not in self._changing(document):
+            return value
         if isinstance(value, list):
-            return [self._bundle(document, v, f"{pointer}/{n}", "", host, stack) for n, v in enumerate(value)]
+            return [
+                self._bundle(document, v, f"{pointer}/{n}", "", host, stack, shortcut=shortcut)
+                for n, v in enumerate(value)
+            ]
         if not isinstance(value, dict):
             return value
         ref = value.get("$ref")
@@ -346,7 +392,7 @@ class DocumentSet:
         return {
             k: v
             if is_data(k, parent_key, pointer)
-            else self._bundle(document, v, f"{pointer}/{escape(k)}", k, host, stack)
+            else self._bundle(document, v, f"{pointer}/{escape(k)}", k, host, stack, shortcut=shortcut)
             for k, v in value.items()
         }
 

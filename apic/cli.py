@@ -1015,7 +1015,14 @@ def roots_to_lint(files: list[Path], args: argparse.Namespace, command_line: Com
     found = []
     cwd = Path.cwd()
     given = {Path(os.path.abspath(f)): f for f in files}
-    for root, covered in lint_roots(files, top, configured):
+    search = lint_roots(files, top, configured)
+    if search.stopped:
+        print(
+            f"apic: note: stopped looking for files that import these {search.stopped} under {top}; "
+            "name the roots with [lint] roots, or pass --project-root or --as-given",
+            file=sys.stderr,
+        )
+    for root, covered in search.roots:
         # a given file stands as it was given; a root found for it, relative to here
         shown = given.get(root) or (root.relative_to(cwd) if root.is_relative_to(cwd) else root)
         if args.verbose and covered != [root]:

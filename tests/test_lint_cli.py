@@ -234,3 +234,29 @@ def test_configured_roots_choose_between_importers(project: Path, capsys: pytest
     assert lint_files(["api/routes/orders.gw"], capsys) == (0, [("api/main.gw", "BE001", 4)])
     (project / "apic.toml").write_text('[lint]\nroots = ["api/staging.gw"]\n', encoding="utf-8")
     assert lint_files(["api/routes/orders.gw"], capsys) == (0, [])
+
+
+def test_the_search_for_importers_is_bounded_and_says_so(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file linted where there is no project (a home folder, /tmp) must not make apic list
+    every folder below it; when the search stops, the user is told how to name the roots."""
+    import apic.compiler.roots as roots
+
+    (project / "api" / "routes").mkdir()
+    (project / "api" / "routes" / "orders.gw").write_text(ROUTES, encoding="utf-8")
+    (project / "api" / "main.gw").write_text(MAIN, encoding="utf-8")
+    for n in range(3):
+        (project / f"a{n}").mkdir()  # listed before api/
+    monkeypatch.setattr(roots, "MAX_FOLDERS", 2)
+    code = main(["lint", "api/routes/orders.gw", "--format", "json"])
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"apic: note: stopped looking for files that import these after 2 folders under {project}; "
+        "name the roots with [lint] roots, or pass --project-root or --as-given\n"
+    )
+    # main.gw lay beyond the bound: the routes file was linted as given, and said so
+    assert code == 2
+    assert sorted((d["file"], d["code"]) for d in json.loads(captured.out)) == [
+        ("api/routes/orders.gw", "SC005")
+    ]

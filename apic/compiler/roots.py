@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from apic.compiler.frontends.dsl.globbing import expand, is_glob
@@ -23,18 +24,31 @@ from apic.compiler.frontends.dsl.globbing import expand, is_glob
 IMPORT = re.compile(r'^[ \t]*import[ \t]+"((?:\\.|[^"\\\n])*)"', re.M)
 SKIPPED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
 MAX_FILES = 5000  # .gw files read for their imports
+MAX_FOLDERS = 2000  # folders listed to find them: a file linted in ~ or /tmp has no project
 
 
-def gw_files(top: Path) -> list[str]:
-    """The `.gw` files under `top` (absolute, not resolved), sorted, at most MAX_FILES; links
-    and hidden or environment folders are not entered."""
+@dataclass(frozen=True)
+class Roots:
+    """The roots to lint, each with the given files it stands for, and where the search for
+    importers stopped short, if it did ("after 2,000 folders")."""
+
+    roots: list[tuple[Path, list[Path]]]
+    stopped: str | None = None
+
+
+def gw_files(top: Path) -> tuple[list[str], str | None]:
+    """The `.gw` files under `top` (absolute, not resolved), sorted, at most MAX_FILES from at
+    most MAX_FOLDERS folders, and where the walk stopped short if it did; links and hidden or
+    environment folders are not entered."""
     found: list[str] = []
-    for folder, dirnames, filenames in os.walk(os.path.abspath(top), followlinks=False):
+    for listed, (folder, dirnames, filenames) in enumerate(os.walk(os.path.abspath(top), followlinks=False)):
+        if listed >= MAX_FOLDERS:
+            return found, f"after {MAX_FOLDERS:,} folders"
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED and not d.startswith("."))
         found.extend(os.path.join(folder, name) for name in sorted(filenames) if name.endswith(".gw"))
-        if len(found) >= MAX_FILES:
-            break
-    return found[:MAX_FILES]
+        if len(found) > MAX_FILES:
+            return found[:MAX_FILES], f"after {MAX_FILES:,} .gw files"
+    return found, None
 
 
 def imports(file: str, top: Path) -> list[str]:
@@ -56,14 +70,13 @@ def imports(file: str, top: Path) -> list[str]:
     return found
 
 
-def lint_roots(
-    files: Iterable[Path], top: Path, configured: Iterable[Path] = ()
-) -> list[tuple[Path, list[Path]]]:
+def lint_roots(files: Iterable[Path], top: Path, configured: Iterable[Path] = ()) -> Roots:
     """Each root to lint with the given files it stands for, in the order the files came.
     A given file no other file imports is its own root."""
     given = [os.path.abspath(f) for f in files]
     importers: dict[str, set[str]] = {}
-    for candidate in {*gw_files(top), *(f for f in given if f.endswith(".gw"))}:
+    candidates, stopped = gw_files(top)
+    for candidate in {*candidates, *(f for f in given if f.endswith(".gw"))}:
         for target in imports(candidate, top):
             importers.setdefault(target, set()).add(candidate)
     preferred = {os.path.abspath(p) for p in configured}
@@ -74,7 +87,7 @@ def lint_roots(
             tops = preferred & tops
         for root in sorted(tops):
             roots.setdefault(root, []).append(Path(file))
-    return [(Path(root), covered) for root, covered in roots.items()]
+    return Roots([(Path(root), covered) for root, covered in roots.items()], stopped)
 
 
 def tops_of(file: str, importers: dict[str, set[str]]) -> set[str]:

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from pydantic import TypeAdapter
@@ -285,6 +285,22 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--insecure", action="store_true", help="accept any TLS certificate")
     common(probe)
 
+    import_p = sub.add_parser(
+        "import", help="a gateway's own configuration (an API Gateway export) as canonical .gw"
+    )
+    import_p.add_argument("file", type=Path)
+    import_p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        choices=("aws-export",),
+        help="what FILE is: aws-export (OpenAPI with x-amazon-apigateway-* extensions)",
+    )
+    import_p.add_argument(
+        "-o", "--output", type=Path, default=None, help="write the .gw file here (default: stdout)"
+    )
+    common(import_p)
+
     sub.add_parser("lsp", help="the language server, over stdio (editors start it)")
 
     fmt_p = sub.add_parser("fmt", help="rewrite .gw files in the canonical layout (comments kept)")
@@ -346,6 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "inspect",
         "graph",
         "explain",
+        "import",
     )  # stdout carries their output
     try:
         args = build_parser().parse_args(argv)
@@ -521,6 +538,9 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     if args.command == "probe":
         return run_probe(args, files[0], options, command_line)
 
+    if args.command == "import":
+        return run_import(args, files[0], options, command_line)
+
     # compile
     targets = discover_targets()
     if args.target not in targets:
@@ -638,6 +658,46 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         )
         return diagnostics, EXIT_ERROR, 1
     return diagnostics, EXIT_OK, 1
+
+
+def run_import(
+    args: argparse.Namespace, file: Path, options: LoadOptions, command_line: CommandLine
+) -> tuple[list[Diagnostic], int, int]:
+    """`apic import FILE --from SOURCE [-o OUT.gw]`: the `.gw` text on stdout or, atomically,
+    in OUT (never over an input, never through a link); nothing at all on an error."""
+    from apic.importer import import_file
+
+    if args.output is not None and args.output.is_dir():
+        raise UsageError(f"`-o {args.output}` is a folder; -o names the .gw file to write", str(args.output))
+    if args.output is not None and args.output.suffix != ".gw":
+        raise UsageError(f"`-o {args.output}` does not end in .gw", str(args.output))
+    imported = import_file(file, args.source, options)
+    if imported.text is None:
+        return imported.diagnostics, EXIT_ERROR, 1
+    if args.output is None:
+        write_to_stdout([Artifact(PurePosixPath("imported.gw"), imported.text, "text/plain")])
+        return imported.diagnostics, EXIT_OK, 1
+    inputs = [Path(s.path) for s in imported.sources if "://" not in s.path]
+    folder = args.output.parent
+    try:
+        planned = plan_writes(folder, [(PurePosixPath(args.output.name), imported.text)], inputs)
+        write_all(planned)
+    except WriteRefused as refused:
+        raise UsageError(str(refused), str(args.output)) from None
+    except OSError as error:
+        return (
+            [
+                *imported.diagnostics,
+                codes.OUTPUT_NOT_WRITTEN(
+                    command_line.span_of(str(args.output)),
+                    f"cannot write `{args.output}`: {error.strerror or error}",
+                    help="nothing was changed",
+                ),
+            ],
+            EXIT_ERROR,
+            1,
+        )
+    return imported.diagnostics, EXIT_OK, 1
 
 
 def say_config(file: Path, config: LoadedConfig) -> None:

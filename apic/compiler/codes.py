@@ -111,6 +111,14 @@ TARGET_MISSING_FIELD = Code(
     "TG003", "target-missing-field", E, "the target needs a field the model leaves unset"
 )
 
+# --- IM: what `apic import` cannot carry into `.gw` ---------------------------------------
+NOT_CARRIED = Code(
+    "IM001",
+    "not-carried",
+    W,
+    "a construct of an imported configuration that `.gw` cannot say; left out, noted in a comment",
+)
+
 # --- AP: apic itself: the command line, configuration, plugins, bugs -----------------------
 PROBE_MISMATCH = Code(
     "PR001", "probe-mismatch", E, "a deployed gateway answered otherwise than the model says"

@@ -286,15 +286,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(probe)
 
     import_p = sub.add_parser(
-        "import", help="a gateway's own configuration (an API Gateway export) as canonical .gw"
+        "import", help="a gateway's own configuration (an API Gateway export, a decK file) as canonical .gw"
     )
     import_p.add_argument("file", type=Path)
     import_p.add_argument(
         "--from",
         dest="source",
         required=True,
-        choices=("aws-export",),
-        help="what FILE is: aws-export (OpenAPI with x-amazon-apigateway-* extensions)",
+        choices=("aws-export", "kong"),
+        help="what FILE is: aws-export (OpenAPI with x-amazon-apigateway-* extensions) or kong (a decK file)",
     )
     import_p.add_argument(
         "-o", "--output", type=Path, default=None, help="write the .gw file here (default: stdout)"

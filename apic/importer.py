@@ -1,8 +1,9 @@
 """`apic import`: a gateway's own configuration as canonical `.gw`.
 
 Teams start from what they run. An API Gateway export is OpenAPI with
-`x-amazon-apigateway-*` extensions, which apic already reads into its model; the `.gw`
-printer (the one the round-trip property tests hold to an equal model) writes it out.
+`x-amazon-apigateway-*` extensions, which apic already reads into its model; a Kong
+declarative file is read by the Kong frontend; the `.gw` printer (the one the round-trip
+property tests hold to an equal model) writes the model out.
 What the `.gw` language cannot say is left out of the text, written as a comment at the top
 with where it came from, and reported as a diagnostic (IM001); before anything is written
 the printed text is loaded back and must give the model it was printed from, so an import
@@ -20,11 +21,12 @@ from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.base import OPENAPI_SUFFIXES, LoadOptions, display_path
 from apic.compiler.frontends.dsl.printer import print_model
-from apic.compiler.model import Api, GatewayModel
+from apic.compiler.model import Api, AuthRequirement, GatewayModel
 from apic.compiler.source import SourceFile
 
 SOURCES = {
     "aws-export": "an API Gateway export (OpenAPI 3 or Swagger 2 with x-amazon-apigateway-* extensions)",
+    "kong": "a Kong declarative configuration (a decK file, YAML or JSON)",
 }
 CATCH_ALL = "$default"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -43,7 +45,12 @@ class Imported:
 def import_file(path: Path, source: str, options: LoadOptions | None = None) -> Imported:
     if source not in SOURCES:
         raise ValueError(f"unknown import source {source!r}")
-    loaded = load(path, options)
+    if source == "kong":
+        from apic.compiler.frontends.kong.load import load_kong
+
+        loaded = load_kong(path, options) if path.suffix.lower() in OPENAPI_SUFFIXES else load(path, options)
+    else:
+        loaded = load(path, options)
     diagnostics = list(loaded.diagnostics)
     if path.suffix.lower() not in OPENAPI_SUFFIXES:
         whole = loaded.sources[0].whole() if loaded.sources else SourceFile(display_path(path), "").whole()
@@ -52,8 +59,8 @@ def import_file(path: Path, source: str, options: LoadOptions | None = None) -> 
             [
                 codes.UNSUPPORTED_IMPORT(
                     whole,
-                    f"`{path.name}` is not an API Gateway export: --from aws-export reads OpenAPI "
-                    "in .yaml, .yml or .json",
+                    f"`{path.name}` is not {SOURCES[source].split(' (')[0]}: --from {source} reads "
+                    ".yaml, .yml or .json",
                 )
             ],
             loaded.sources,
@@ -102,8 +109,53 @@ def without_unsayable(model: GatewayModel) -> tuple[GatewayModel, list[Diagnosti
                 )
             else:
                 kept.append(route)
-        apis.append(replace(api, routes=tuple(kept)) if len(kept) != len(api.routes) else api)
+        api = replace(api, routes=tuple(kept)) if len(kept) != len(api.routes) else api
+        apis.append(scopes_on_authorizers(api))
     return replace(model, apis=tuple(apis)), left_out
+
+
+def scopes_on_authorizers(api: Api) -> Api:
+    """OpenAPI and Kong ask scopes per operation; `.gw` asks them of an authorizer
+    (`scopes = [...]`), which the plan uses for every route whose requirement names none.
+    So each authorizer a route asks scopes of gets them, when every such route asks the same
+    ones; otherwise each other set of scopes gets a copy of the authorizer (same issuer and
+    audience, so the same check) named after them. Every route then makes the same checks."""
+    asked: dict[str, set[tuple[str, ...]]] = {}
+    for route in api.routes:
+        for alternative in route.auth:
+            for requirement in alternative:
+                if requirement.authorizer is not None and requirement.scopes:
+                    asked.setdefault(requirement.authorizer, set()).add(requirement.scopes)
+    if not asked:
+        return api
+    authorizers = {a.name: a for a in api.authorizers}
+    renamed: dict[tuple[str, tuple[str, ...]], str] = {}
+    for name, sets in sorted(asked.items()):
+        original = authorizers.get(name)
+        if original is None:
+            continue
+        for scopes in sorted(sets):
+            if len(sets) == 1 and not original.scopes:
+                authorizers[name] = replace(original, scopes=scopes)
+                renamed[name, scopes] = name
+                continue
+            copy_name = f"{name}-" + "-".join(re.sub(r"[^A-Za-z0-9]+", "-", s).strip("-") for s in scopes)
+            while copy_name in authorizers and authorizers[copy_name].scopes != scopes:
+                copy_name += "-2"
+            authorizers[copy_name] = replace(original, name=copy_name, scopes=scopes)
+            renamed[name, scopes] = copy_name
+
+    def moved(requirement: AuthRequirement) -> AuthRequirement:
+        key = (requirement.authorizer or "", requirement.scopes)
+        if requirement.scopes and key in renamed:
+            return replace(requirement, authorizer=renamed[key], scopes=())
+        return requirement
+
+    routes = tuple(
+        replace(route, auth=tuple(tuple(moved(r) for r in alternative) for alternative in route.auth))
+        for route in api.routes
+    )
+    return replace(api, routes=routes, authorizers=tuple(sorted(authorizers.values(), key=lambda a: a.name)))
 
 
 def header(path: Path, source: str, said: list[Diagnostic]) -> str:
@@ -117,7 +169,7 @@ def header(path: Path, source: str, said: list[Diagnostic]) -> str:
             line, column = d.span.start_location
             place = f"{Path(d.span.path).name}:{line}:{column}"
             lines.append(f"#   {place} {d.code} {_comment_text(d.message)}")
-    return "\n".join(lines) + "\n\n"
+    return "\n".join(lines) + "\n"  # no blank line: `apic fmt` keeps a leading comment against the block
 
 
 def _comment_text(text: str) -> str:

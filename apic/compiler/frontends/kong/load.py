@@ -1,0 +1,654 @@
+"""A Kong declarative configuration (a decK file) as one api of the model.
+
+Services become backends, each route path and method a route (see paths.py), and the
+plugins that apic's model can say become its settings: key-auth, basic-auth and
+openid-connect (with an issuer) become authorizers, rate-limiting a route throttle, cors a
+CORS policy. Everything else is reported where it is written: IM001 as a warning when
+leaving it out makes the gateway route a little more or less, as an error when it would
+open what Kong closes (an authentication or access plugin apic cannot carry, a consumer
+that stands in for the anonymous), so an import never makes an API less protected.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from apic.compiler import codes
+from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
+from apic.compiler.frontends.base import (
+    InputTooLarge,
+    LoadOptions,
+    LoadResult,
+    decode,
+    display_path,
+    read_bounded,
+    too_large,
+)
+from apic.compiler.frontends.dsl.lower import METHOD_ORDER
+from apic.compiler.frontends.kong.paths import convert
+from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load_yaml
+from apic.compiler.model import (
+    Api,
+    ApiKind,
+    AuthKind,
+    Authorizer,
+    AuthorizerType,
+    AuthRequirement,
+    Backend,
+    CorsPolicy,
+    Duration,
+    GatewayModel,
+    HttpMethod,
+    ParamSource,
+    Rate,
+    Route,
+    SourceKind,
+    Throttle,
+)
+from apic.compiler.source import SourceFile, Span
+
+KONG_DEFAULT_TIMEOUT_MS = 60_000
+DEFAULT_PORTS = {"http": 80, "https": 443}
+WINDOWS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "month": "month"}
+# plugins that decide who may call: one apic cannot carry is an error, never a silent opening
+ACCESS_PLUGINS = {
+    "acl",
+    "basic-auth",
+    "bot-detection",
+    "hmac-auth",
+    "ip-restriction",
+    "jwt",
+    "jwt-signer",
+    "key-auth",
+    "key-auth-enc",
+    "ldap-auth",
+    "ldap-auth-advanced",
+    "mtls-auth",
+    "oauth2",
+    "oauth2-introspection",
+    "opa",
+    "openid-connect",
+    "request-termination",
+    "session",
+    "vault-auth",
+}
+CARRIED = {"key-auth", "basic-auth", "openid-connect", "rate-limiting", "cors"}
+# route fields that narrow which requests match: left out, the route matches more
+NARROWING = ("hosts", "headers", "snis", "sources", "destinations")
+OPENS = "apic cannot say whom this plugin lets in; the import stops rather than open the route"
+KNOWN_KEYS = {
+    "_format_version",
+    "_transform",
+    "_info",
+    "services",
+    "routes",
+    "plugins",
+    "consumers",
+    "upstreams",
+}
+
+
+@dataclass
+class Plugin:
+    name: str
+    config: dict[str, Any]
+    pointer: str
+    enabled: bool = True
+
+
+@dataclass
+class Service:
+    name: str
+    pointer: str
+    backend: str | None
+    path: str | None
+    plugins: dict[str, Plugin] = field(default_factory=dict)
+
+
+def load_kong(path: Path, options: LoadOptions | None = None, text: str | None = None) -> LoadResult:
+    options = options or LoadOptions()
+    shown = display_path(path)
+    try:
+        data = text.encode("utf-8") if text is not None else read_bounded(path, options.max_input_bytes)
+    except InputTooLarge as error:
+        return LoadResult(None, [too_large(shown, error)], [SourceFile(shown, "")])
+    source, problem = decode(data, shown)
+    loaded = load_yaml(source, source.text.encode("utf-8"))
+    diagnostics = [*([problem] if problem else []), *loaded.diagnostics]
+    if loaded.value is None or any(d.severity is Severity.ERROR for d in diagnostics):
+        return LoadResult(None, sort_unique(diagnostics), [source])
+    value = loaded.value
+    if not isinstance(value, dict) or not ({"services", "routes", "_format_version"} & set(value)):
+        diagnostics.append(
+            codes.UNSUPPORTED_IMPORT(
+                source.whole(),
+                f"`{path.name}` is not a Kong declarative configuration: it has no `_format_version`, "
+                "`services` or `routes`",
+            )
+        )
+        return LoadResult(None, sort_unique(diagnostics), [source])
+    lowerer = KongLowerer(value, loaded.index, source, path.stem)
+    model = lowerer.lower()
+    diagnostics.extend(lowerer.diagnostics)
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    return LoadResult(None if failed else model, sort_unique(diagnostics), [source])
+
+
+class KongLowerer:
+    def __init__(self, document: dict[str, Any], index: PointerIndex, source: SourceFile, name: str) -> None:
+        self.document = document
+        self.index = index
+        self.source = source
+        self.name = name
+        self.diagnostics: list[Diagnostic] = []
+        self.kong2 = str(document.get("_format_version", "3.0")).startswith(("1.", "2."))
+        self.backends: dict[str, Backend] = {}
+        self.routes: dict[tuple[tuple[HttpMethod, ...], str], Route] = {}
+        self.taken: set[tuple[HttpMethod, str]] = set()
+        self.said: set[str] = set()
+        self.authorizers: dict[str, Authorizer] = {}
+        self.policies: dict[tuple[Any, ...], CorsPolicy] = {}
+        self.services: dict[str, Service] = {}
+        self.global_plugins: dict[str, Plugin] = {}
+        self.route_plugins: dict[str, dict[str, Plugin]] = {}
+
+    # -- places and reports --------------------------------------------------------------
+    def span(self, pointer: str) -> Span:
+        return self.index.span(pointer)
+
+    def key_span(self, pointer: str) -> Span:
+        return self.index.key_span(pointer)
+
+    def not_carried(
+        self, pointer: str, message: str, *, error: bool = False, help: str | None = None
+    ) -> None:
+        self.diagnostics.append(
+            codes.NOT_CARRIED(
+                self.key_span(pointer) if pointer else self.source.whole(),
+                message,
+                severity=Severity.ERROR if error else None,
+                help=help,
+            )
+        )
+
+    # -- the file ------------------------------------------------------------------------
+    def lower(self) -> GatewayModel:
+        for key in sorted(set(self.document) - KNOWN_KEYS):
+            self.not_carried(f"/{escape(key)}", f"`{key}` entities are not carried into `.gw`")
+        self.upstreams = {
+            u.get("name"): u for u in self.list_at("/upstreams") if isinstance(u, dict) and u.get("name")
+        }
+        for n, plugin in enumerate(self.list_at("/plugins")):
+            self.top_level_plugin(plugin, f"/plugins/{n}")
+        for n, service in enumerate(self.list_at("/services")):
+            self.service(service, f"/services/{n}")
+        for n, route in enumerate(self.list_at("/routes")):
+            self.top_level_route(route, f"/routes/{n}")
+        if self.list_at("/consumers"):
+            self.not_carried(
+                "/consumers",
+                "consumers and their credentials are not carried into `.gw` (keys do not belong in a "
+                "source file); the routes keep their key checks",
+                help='declare consumers in the api with `api_key = env("…")`',
+            )
+        # in the model's order (the `.gw` and OpenAPI frontends give the same): routes by path
+        # and method, named things by name
+        api = Api(
+            name=self.name,
+            kind=ApiKind.REST,
+            routes=tuple(
+                sorted(self.routes.values(), key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))
+            ),
+            backends=tuple(sorted(self.backends.values(), key=lambda b: b.name)),
+            authorizers=tuple(sorted(self.authorizers.values(), key=lambda a: a.name)),
+            cors=tuple(sorted(self.policies.values(), key=lambda c: c.name or "")),
+            span=self.source.whole(),
+        )
+        return GatewayModel(apis=(api,))
+
+    def list_at(self, pointer: str) -> list[Any]:
+        value = self.document.get(pointer.strip("/"))
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.not_carried(pointer, f"`{pointer.strip('/')}` is not a list", error=True)
+            return []
+        return value
+
+    # -- plugins -------------------------------------------------------------------------
+    def plugin(self, value: Any, pointer: str) -> Plugin | None:
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+            self.not_carried(pointer, "a plugin without a name", error=True)
+            return None
+        config = value.get("config") if isinstance(value.get("config"), dict) else {}
+        return Plugin(value["name"], config, pointer, value.get("enabled", True) is not False)
+
+    def top_level_plugin(self, value: Any, pointer: str) -> None:
+        plugin = self.plugin(value, pointer)
+        if plugin is None:
+            return
+        if isinstance(value, dict) and value.get("consumer") is not None:
+            self.not_carried(
+                pointer,
+                f"plugin `{plugin.name}` for one consumer is not carried",
+                error=plugin.name in ACCESS_PLUGINS,
+            )
+            return
+        target_route = value.get("route") if isinstance(value, dict) else None
+        target_service = value.get("service") if isinstance(value, dict) else None
+        if target_route is not None:
+            self.route_plugins.setdefault(_reference(target_route), {})[plugin.name] = plugin
+        elif target_service is not None:
+            self.pending_service_plugins.setdefault(_reference(target_service), {})[plugin.name] = plugin
+        else:
+            self.global_plugins[plugin.name] = plugin
+
+    @property
+    def pending_service_plugins(self) -> dict[str, dict[str, Plugin]]:
+        return self.__dict__.setdefault("_pending_service_plugins", {})
+
+    # -- services ------------------------------------------------------------------------
+    def service(self, value: Any, pointer: str) -> None:
+        if not isinstance(value, dict):
+            self.not_carried(pointer, "a service that is not a mapping", error=True)
+            return
+        name = str(value.get("name") or value.get("id") or f"service-{pointer.rsplit('/', 1)[-1]}")
+        backend, service_path = self.backend(value, pointer, name)
+        service = Service(name, pointer, backend, service_path)
+        for n, plugin_value in enumerate(value.get("plugins") or []):
+            plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
+            if plugin is not None:
+                service.plugins[plugin.name] = plugin
+        for key in (name, str(value.get("id", ""))):
+            if key:
+                service.plugins = {**self.pending_service_plugins.get(key, {}), **service.plugins}
+                self.services[key] = service
+        for n, route in enumerate(value.get("routes") or []):
+            self.route(route, f"{pointer}/routes/{n}", service)
+
+    def backend(self, value: dict[str, Any], pointer: str, name: str) -> tuple[str | None, str | None]:
+        """The backend a service stands for, and the path its requests are sent under."""
+        parts = {k: value.get(k) for k in ("protocol", "host", "port", "path")}
+        if isinstance(value.get("url"), str):
+            url = urllib.parse.urlsplit(value["url"])
+            parts = {"protocol": url.scheme, "host": url.hostname, "port": url.port, "path": url.path or None}
+        protocol = str(parts["protocol"] or "http")
+        if protocol not in ("http", "https"):
+            self.not_carried(
+                f"{pointer}/protocol" if "protocol" in value else pointer,
+                f"service `{name}` speaks `{protocol}`; `.gw` backends are http(s): its routes are "
+                "not carried",
+            )
+            return None, None
+        host = parts["host"]
+        if not isinstance(host, str) or not host:
+            self.not_carried(
+                pointer, f"service `{name}` has no host: its routes are not carried", error=False
+            )
+            return None, None
+        port = parts["port"] if isinstance(parts["port"], int) else DEFAULT_PORTS[protocol]
+        if host in self.upstreams:
+            host, port = self.upstream_target(host, port, pointer, name)
+        netloc = host if port == DEFAULT_PORTS[protocol] else f"{host}:{port}"
+        timeout = value.get("read_timeout")
+        for other in ("connect_timeout", "write_timeout", "retries", "client_certificate", "ca_certificates"):
+            if other in value and not _default(other, value[other]):
+                self.not_carried(f"{pointer}/{other}", f"service `{name}`: `{other}` is not carried")
+        backend = Backend(
+            name=name,
+            url=f"{protocol}://{netloc}",
+            timeout=Duration(milliseconds=timeout)
+            if isinstance(timeout, int) and timeout != KONG_DEFAULT_TIMEOUT_MS
+            else None,
+            tls_verify=value["tls_verify"] if isinstance(value.get("tls_verify"), bool) else None,
+            span=self.span(pointer),
+            field_spans={"url": self.span(pointer)},
+        )
+        self.backends[name] = backend
+        path = parts["path"] if isinstance(parts["path"], str) and parts["path"] not in ("", "/") else None
+        return name, path
+
+    def upstream_target(self, host: str, port: int, pointer: str, name: str) -> tuple[str, int]:
+        upstream = self.upstreams[host]
+        targets = [t.get("target") for t in upstream.get("targets") or [] if isinstance(t, dict)]
+        first = next((t for t in targets if isinstance(t, str)), None)
+        if first is None:
+            self.not_carried(pointer, f"service `{name}` names upstream `{host}`, which has no targets")
+            return host, port
+        target_host, _, target_port = first.rpartition(":") if ":" in first else (first, "", "")
+        self.not_carried(
+            pointer,
+            f"service `{name}` balances over upstream `{host}`; only its first target `{first}` is carried"
+            + ("" if len(targets) == 1 else f" (of {len(targets)})"),
+        )
+        return target_host, int(target_port) if target_port.isdigit() else 8000
+
+    # -- routes --------------------------------------------------------------------------
+    def top_level_route(self, value: Any, pointer: str) -> None:
+        reference = value.get("service") if isinstance(value, dict) else None
+        service = self.services.get(_reference(reference)) if reference is not None else None
+        if service is None:
+            self.not_carried(pointer, "a route without a known service is not carried (Kong answers 503)")
+            return
+        self.route(value, pointer, service)
+
+    def route(self, value: Any, pointer: str, service: Service) -> None:
+        if not isinstance(value, dict):
+            self.not_carried(pointer, "a route that is not a mapping", error=True)
+            return
+        label = str(value.get("name") or value.get("id") or pointer)
+        if service.backend is None:
+            return  # its service was not carried, and said so
+        for key in NARROWING:
+            if value.get(key):
+                self.not_carried(
+                    f"{pointer}/{key}",
+                    f"route `{label}`: `{key}` is not carried; the imported routes match any {key[:-1]}",
+                )
+        protocols = value.get("protocols") or ["http", "https"]
+        if not set(protocols) <= {"http", "https"}:
+            self.not_carried(f"{pointer}/protocols", f"route `{label}` speaks {protocols}: not carried")
+            return
+        methods = self.methods(value, pointer, label)
+        if methods is None:
+            return
+        plugins = {
+            **self.global_plugins,
+            **service.plugins,
+            **self.route_plugins.get(label, {}),
+            **self.route_plugins.get(str(value.get("id", "")), {}),
+        }
+        for n, plugin_value in enumerate(value.get("plugins") or []):
+            plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
+            if plugin is not None:
+                plugins[plugin.name] = plugin
+        settings = self.settings(plugins, label)
+        if settings is None:
+            return
+        strip = value.get("strip_path", True) is not False
+        tags = {str(t): "" for t in value.get("tags") or []} or None
+        paths = value.get("paths") or ["/"]
+        for n, kong_path in enumerate(paths):
+            where = f"{pointer}/paths/{n}" if value.get("paths") else pointer
+            if not isinstance(kong_path, str):
+                self.not_carried(where, f"route `{label}`: a path that is not text", error=True)
+                continue
+            converted = convert(kong_path, self.kong2)
+            if converted.problem:
+                self.not_carried(where, f"route `{label}`: {converted.problem}; not carried")
+                continue
+            for note in converted.notes:
+                self.not_carried(where, f"route `{label}`: {note}")
+            one = len(paths) == 1 and len(converted.templates) == 1
+            for template in converted.templates:
+                upstream = self.upstream_path(template, kong_path, converted.regex, strip, service.path)
+                self.add_route(
+                    methods,
+                    template,
+                    service,
+                    upstream,
+                    settings,
+                    where,
+                    label,
+                    operation_id=str(value["name"]) if one and isinstance(value.get("name"), str) else None,
+                    tags=tags,
+                )
+
+    def methods(self, value: dict[str, Any], pointer: str, label: str) -> tuple[HttpMethod, ...] | None:
+        given = value.get("methods")
+        if not given:
+            return (HttpMethod.ANY,)
+        found = []
+        for method in given:
+            known = HttpMethod.__members__.get(str(method).upper())
+            if known is None or known is HttpMethod.ANY:
+                self.not_carried(f"{pointer}/methods", f"route `{label}`: method `{method}` is not carried")
+                continue
+            found.append(known)
+        return tuple(sorted(dict.fromkeys(found), key=METHOD_ORDER.__getitem__)) or None
+
+    def upstream_path(
+        self, template: str, kong_path: str, regex: bool, strip: bool, service_path: str | None
+    ) -> str | None:
+        """The path the backend is sent, as a template: Kong's `path_handling: v0` join of
+        the service path and what the route leaves of the request path."""
+        if strip:
+            if regex:
+                remainder = "/"  # the whole match is stripped
+            else:
+                prefix = kong_path.rstrip("/")
+                remainder = template[len(prefix) :] or "/"
+        else:
+            remainder = template
+        base = service_path or "/"
+        if base.endswith("/"):
+            joined = base[:-1] + remainder if remainder.startswith("/") else base + remainder
+        else:
+            joined = base if remainder == "/" else base + remainder
+        return None if joined == template else joined
+
+    def add_route(
+        self,
+        methods: tuple[HttpMethod, ...],
+        template: str,
+        service: Service,
+        upstream: str | None,
+        settings: dict[str, Any],
+        where: str,
+        label: str,
+        operation_id: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        key = (methods, template)
+        if key in self.routes or any((m, template) in self.taken for m in methods):
+            self.not_carried(
+                where,
+                f"route `{label}`: `{' '.join(m.value for m in methods)} {template}` is routed by an earlier "
+                "route already; not carried",
+            )
+            return
+        self.taken.update((m, template) for m in methods)
+        self.routes[key] = Route(
+            methods=methods,
+            path=template,
+            backend=service.backend,
+            upstream_path=upstream,
+            operation_id=operation_id,
+            tags=tags,
+            span=self.span(where),
+            field_spans={"path": self.span(where), "methods": self.span(where)},
+            **settings,
+        )
+
+    # -- what plugins say ----------------------------------------------------------------
+    def settings(self, plugins: dict[str, Plugin], label: str) -> dict[str, Any] | None:
+        """Route fields from the effective plugins (route over service over global), or None
+        when an access plugin cannot be carried (reported as an error)."""
+        requirements: list[AuthRequirement] = []
+        settings: dict[str, Any] = {}
+        for name in sorted(plugins):
+            plugin = plugins[name]
+            if not plugin.enabled:
+                continue
+            if plugin.config.get("anonymous"):
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: `{name}` lets failed requests through as consumer "
+                    f"`{plugin.config['anonymous']}`; apic cannot carry which routes accept it",
+                    error=True,
+                )
+                return None
+            if name == "key-auth":
+                requirements.append(self.key_auth(plugin))
+            elif name == "basic-auth":
+                basic = Authorizer(
+                    name="basic-auth", type=AuthorizerType.BASIC, span=self.span(plugin.pointer)
+                )
+                requirements.append(self.named(basic))
+            elif name == "openid-connect":
+                found = self.openid_connect(plugin, label)
+                if found is None:
+                    return None
+                requirements.append(found)
+            elif name == "rate-limiting":
+                throttle = self.throttle(plugin, label)
+                if throttle is not None:
+                    settings["throttle"] = throttle
+            elif name == "cors":
+                settings["cors"] = self.cors(plugin)
+            else:
+                if plugin.pointer not in self.said:  # a service's or global plugin: once, where written
+                    self.said.add(plugin.pointer)
+                    self.not_carried(
+                        plugin.pointer,
+                        f"plugin `{name}` is not carried",
+                        error=name in ACCESS_PLUGINS,
+                        help=OPENS if name in ACCESS_PLUGINS else None,
+                    )
+                if name in ACCESS_PLUGINS:
+                    return None
+        if requirements:
+            settings["auth"] = (tuple(requirements),)
+        return settings
+
+    def named(self, authorizer: Authorizer) -> AuthRequirement:
+        self.authorizers.setdefault(authorizer.name, authorizer)
+        return AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer=authorizer.name)
+
+    def key_auth(self, plugin: Plugin) -> AuthRequirement:
+        config = plugin.config
+        names = [str(n) for n in config.get("key_names") or ["apikey"]]
+        in_header = config.get("key_in_header", True) is not False
+        in_query = config.get("key_in_query", True) is not False
+        if len(names) > 1:
+            self.not_carried(
+                plugin.pointer, f"key-auth accepts the keys {names}; only `{names[0]}` is carried (stricter)"
+            )
+        if in_header and in_query:
+            self.not_carried(
+                plugin.pointer,
+                f"key-auth takes `{names[0]}` from a header or the query string; only the header is carried "
+                "(stricter)",
+            )
+        if config.get("key_in_body"):
+            self.not_carried(
+                plugin.pointer, "key-auth also reads the key from the body; not carried (stricter)"
+            )
+        kind = SourceKind.HEADER if in_header else SourceKind.QUERY
+        if kind is SourceKind.HEADER and names[0].lower() == "x-api-key":
+            return AuthRequirement(kind=AuthKind.API_KEY)
+        return self.named(
+            Authorizer(
+                name=f"key-{names[0].lower()}",
+                type=AuthorizerType.API_KEY,
+                identity_source=(ParamSource(kind=kind, name=names[0]),),
+                span=self.span(plugin.pointer),
+            )
+        )
+
+    def openid_connect(self, plugin: Plugin, label: str) -> AuthRequirement | None:
+        config = plugin.config
+        issuer = config.get("issuer")
+        if not isinstance(issuer, str) or not issuer:
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: openid-connect without `issuer` cannot be carried (Kong's plugin schema "
+                "requires one, so Kong refuses this plugin too)",
+                error=True,
+            )
+            return None
+        audience = tuple(str(a) for a in config.get("audience_required") or ())
+        required = [str(s) for s in config.get("scopes_required") or []]
+        if len(required) > 1:
+            self.not_carried(
+                plugin.pointer,
+                f"openid-connect accepts any of the scope sets {required}; only `{required[0]}` is carried "
+                "(stricter)",
+            )
+        host = urllib.parse.urlsplit(issuer).hostname
+        name = "oidc-" + host.replace(".", "-") if host else "oidc"
+        authorizer = Authorizer(
+            name=name,
+            type=AuthorizerType.OIDC,
+            issuer=issuer,
+            audience=audience,
+            span=self.span(plugin.pointer),
+        )
+        requirement = self.named(authorizer)
+        scopes = tuple(required[0].split()) if required else ()
+        return AuthRequirement(kind=AuthKind.AUTHORIZER, authorizer=requirement.authorizer, scopes=scopes)
+
+    def throttle(self, plugin: Plugin, label: str) -> Throttle | None:
+        config = plugin.config
+        windows = [
+            (w, config[w])
+            for w in ("second", "minute", "hour", "day", "month", "year")
+            if isinstance(config.get(w), (int, float)) and not isinstance(config.get(w), bool)
+        ]
+        if not windows:
+            return None
+        limit_by = config.get("limit_by", "consumer")
+        if limit_by != "service":
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: rate-limiting counts per {limit_by}; `.gw` route throttles count all "
+                "callers together, so the imported limit is the same number for everyone at once (stricter)",
+            )
+        window, amount = windows[0]
+        if len(windows) > 1 or window == "year":
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: rate-limiting has the windows {[w for w, _ in windows]}; only "
+                f"`{windows[0][0]}` is carried",
+            )
+        if window == "year":
+            return None
+        return Throttle(rate=Rate(amount=float(amount), per=WINDOWS[window]), span=self.span(plugin.pointer))  # type: ignore[arg-type]
+
+    def cors(self, plugin: Plugin) -> str:
+        config = plugin.config
+
+        def strings(key: str) -> tuple[str, ...]:
+            value = config.get(key)
+            return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+        max_age = config.get("max_age")
+        settings = (
+            strings("origins"),
+            strings("methods"),
+            strings("headers"),
+            strings("exposed_headers"),
+            config.get("credentials") if isinstance(config.get("credentials"), bool) else None,
+            max_age if isinstance(max_age, int) and not isinstance(max_age, bool) else None,
+        )
+        if settings not in self.policies:
+            name = f"cors-{len(self.policies) + 1}"
+            self.policies[settings] = CorsPolicy(
+                name=name,
+                allow_origins=settings[0],
+                allow_methods=settings[1],
+                allow_headers=settings[2],
+                expose_headers=settings[3],
+                allow_credentials=settings[4],
+                max_age=Duration(milliseconds=settings[5] * 1000) if settings[5] is not None else None,
+                span=self.span(plugin.pointer),
+            )
+        return str(self.policies[settings].name)
+
+
+def _reference(value: Any) -> str:
+    """A service or route reference: a name, an id, or `{name: …}` / `{id: …}`."""
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("id") or "")
+    return str(value)
+
+
+def _default(field_name: str, value: Any) -> bool:
+    return {
+        "connect_timeout": value == KONG_DEFAULT_TIMEOUT_MS,
+        "write_timeout": value == KONG_DEFAULT_TIMEOUT_MS,
+        "retries": value == 5,
+    }.get(field_name, value in (None, [], ""))

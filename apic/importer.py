@@ -42,15 +42,21 @@ class Imported:
     sources: list[SourceFile]
 
 
-def import_file(path: Path, source: str, options: LoadOptions | None = None) -> Imported:
+def import_file(
+    path: Path, source: str, options: LoadOptions | None = None, text: str | None = None
+) -> Imported:
+    """Import `path` (or `text`, standing for its content) read as `source` (see SOURCES)."""
     if source not in SOURCES:
         raise ValueError(f"unknown import source {source!r}")
     if source == "kong":
         from apic.compiler.frontends.kong.load import load_kong
 
-        loaded = load_kong(path, options) if path.suffix.lower() in OPENAPI_SUFFIXES else load(path, options)
+        if path.suffix.lower() in OPENAPI_SUFFIXES:
+            loaded = load_kong(path, options, text)
+        else:
+            loaded = load(path, options, text)
     else:
-        loaded = load(path, options)
+        loaded = load(path, options, text)
     diagnostics = list(loaded.diagnostics)
     if path.suffix.lower() not in OPENAPI_SUFFIXES:
         whole = loaded.sources[0].whole() if loaded.sources else SourceFile(display_path(path), "").whole()

@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import yaml
 from conftest import check_golden, shared_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kong_checks import kong_pick, problems, upstream_request
 
 from apic.api import load
@@ -182,3 +184,61 @@ def test_kong_paths_as_templates(path: str, kong2: bool, templates: tuple[str, .
     converted = convert(path, kong2)
     assert (converted.templates, len(converted.notes)) == (templates, notes)
     assert (converted.problem is None) == bool(templates)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 70_000) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+entity = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.text(max_size=10) | json_values,
+        "url": st.sampled_from(["http://a.internal", "https://b:8443/x", "ftp://c", "nonsense"])
+        | json_values,
+        "host": st.text(max_size=10),
+        "paths": st.lists(
+            st.sampled_from(["/", "/a", "~/a/(?<id>[^/]+)$", "/a/", "~(", "~/a|b", "x", "/{x}"])
+            | st.text(max_size=8),
+            max_size=3,
+        )
+        | json_values,
+        "methods": st.lists(st.sampled_from(["GET", "POST", "BREW", ""]), max_size=2) | json_values,
+        "plugins": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "name": st.sampled_from(
+                        ["key-auth", "cors", "rate-limiting", "acl", "openid-connect", "x"]
+                    )
+                },
+                optional={"config": json_values, "route": json_values, "service": json_values},
+            ),
+            max_size=2,
+        )
+        | json_values,
+        "strip_path": json_values,
+        "service": json_values,
+    },
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    document=st.fixed_dictionaries(
+        {"_format_version": st.sampled_from(["3.0", "1.1"])},
+        optional={
+            "services": st.lists(entity.map(lambda e: {**e, "routes": [e]}), max_size=2) | json_values,
+            "routes": st.lists(entity, max_size=2) | json_values,
+            "plugins": json_values,
+            "upstreams": json_values,
+        },
+    )
+)
+def test_any_deck_file_imports_or_says_why(document: dict[str, Any]) -> None:
+    """Totality: whatever the file holds, the import gives `.gw` text that loads back, or
+    diagnostics; never an exception."""
+    imported = import_file(Path("/virtual/kong.json"), "kong", text=json.dumps(document))
+    assert imported.text is not None or any(d.severity.value == "error" for d in imported.diagnostics)
+    if imported.text is not None:
+        assert load(Path("/virtual/back.gw"), text=imported.text).model is not None

@@ -209,6 +209,16 @@ class KongLowerer:
         )
         return GatewayModel(apis=(api,))
 
+    def entries(self, value: dict[str, Any], key: str, pointer: str) -> list[Any]:
+        """`value[key]` when it is a list; anything else is reported and read as none."""
+        found = value.get(key)
+        if found is None:
+            return []
+        if not isinstance(found, list):
+            self.not_carried(f"{pointer}/{escape(key)}", f"`{key}` is not a list; it is not read", error=True)
+            return []
+        return found
+
     def list_at(self, pointer: str) -> list[Any]:
         value = self.document.get(pointer.strip("/"))
         if value is None:
@@ -258,7 +268,7 @@ class KongLowerer:
         name = str(value.get("name") or value.get("id") or f"service-{pointer.rsplit('/', 1)[-1]}")
         backend, service_path = self.backend(value, pointer, name)
         service = Service(name, pointer, backend, service_path)
-        for n, plugin_value in enumerate(value.get("plugins") or []):
+        for n, plugin_value in enumerate(self.entries(value, "plugins", pointer)):
             plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
             if plugin is not None:
                 service.plugins[plugin.name] = plugin
@@ -266,7 +276,7 @@ class KongLowerer:
             if key:
                 service.plugins = {**self.pending_service_plugins.get(key, {}), **service.plugins}
                 self.services[key] = service
-        for n, route in enumerate(value.get("routes") or []):
+        for n, route in enumerate(self.entries(value, "routes", pointer)):
             self.route(route, f"{pointer}/routes/{n}", service)
 
     def backend(self, value: dict[str, Any], pointer: str, name: str) -> tuple[str | None, str | None]:
@@ -313,7 +323,8 @@ class KongLowerer:
 
     def upstream_target(self, host: str, port: int, pointer: str, name: str) -> tuple[str, int]:
         upstream = self.upstreams[host]
-        targets = [t.get("target") for t in upstream.get("targets") or [] if isinstance(t, dict)]
+        listed = upstream.get("targets")
+        targets = [t.get("target") for t in listed if isinstance(t, dict)] if isinstance(listed, list) else []
         first = next((t for t in targets if isinstance(t, str)), None)
         if first is None:
             self.not_carried(pointer, f"service `{name}` names upstream `{host}`, which has no targets")
@@ -348,7 +359,7 @@ class KongLowerer:
                     f"{pointer}/{key}",
                     f"route `{label}`: `{key}` is not carried; the imported routes match any {key[:-1]}",
                 )
-        protocols = value.get("protocols") or ["http", "https"]
+        protocols = self.entries(value, "protocols", pointer) or ["http", "https"]
         if not set(protocols) <= {"http", "https"}:
             self.not_carried(f"{pointer}/protocols", f"route `{label}` speaks {protocols}: not carried")
             return
@@ -361,7 +372,7 @@ class KongLowerer:
             **self.route_plugins.get(label, {}),
             **self.route_plugins.get(str(value.get("id", "")), {}),
         }
-        for n, plugin_value in enumerate(value.get("plugins") or []):
+        for n, plugin_value in enumerate(self.entries(value, "plugins", pointer)):
             plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
             if plugin is not None:
                 plugins[plugin.name] = plugin
@@ -369,8 +380,8 @@ class KongLowerer:
         if settings is None:
             return
         strip = value.get("strip_path", True) is not False
-        tags = {str(t): "" for t in value.get("tags") or []} or None
-        paths = value.get("paths") or ["/"]
+        tags = {str(t): "" for t in self.entries(value, "tags", pointer)} or None
+        paths = self.entries(value, "paths", pointer) or ["/"]
         for n, kong_path in enumerate(paths):
             where = f"{pointer}/paths/{n}" if value.get("paths") else pointer
             if not isinstance(kong_path, str):
@@ -398,9 +409,9 @@ class KongLowerer:
                 )
 
     def methods(self, value: dict[str, Any], pointer: str, label: str) -> tuple[HttpMethod, ...] | None:
-        given = value.get("methods")
+        given = self.entries(value, "methods", pointer)
         if not given:
-            return (HttpMethod.ANY,)
+            return None if value.get("methods") not in (None, []) else (HttpMethod.ANY,)
         found = []
         for method in given:
             known = HttpMethod.__members__.get(str(method).upper())
@@ -520,7 +531,7 @@ class KongLowerer:
 
     def key_auth(self, plugin: Plugin) -> AuthRequirement:
         config = plugin.config
-        names = [str(n) for n in config.get("key_names") or ["apikey"]]
+        names = [str(n) for n in _strings(config.get("key_names"))] or ["apikey"]
         in_header = config.get("key_in_header", True) is not False
         in_query = config.get("key_in_query", True) is not False
         if len(names) > 1:
@@ -560,8 +571,8 @@ class KongLowerer:
                 error=True,
             )
             return None
-        audience = tuple(str(a) for a in config.get("audience_required") or ())
-        required = [str(s) for s in config.get("scopes_required") or []]
+        audience = _strings(config.get("audience_required"))
+        required = list(_strings(config.get("scopes_required")))
         if len(required) > 1:
             self.not_carried(
                 plugin.pointer,
@@ -637,6 +648,11 @@ class KongLowerer:
                 span=self.span(plugin.pointer),
             )
         return str(self.policies[settings].name)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """A plugin setting that should be a list of strings (anything else: none)."""
+    return tuple(str(v) for v in value if isinstance(v, (str, int, float))) if isinstance(value, list) else ()
 
 
 def _reference(value: Any) -> str:

@@ -325,6 +325,51 @@ NGINX = Platform(
 )
 
 
+# Google Cloud Endpoints (ESP / ESPv2 in front of an HTTP backend), from "OpenAPI feature
+# limitations" and "OpenAPI extensions" (cloud.google.com/endpoints/docs/openapi): Swagger 2.0
+# only, an `x-google-backend` address per operation, API keys and JWT issuers, quotas per
+# consumer project and minute; no caching, stages, mapping or mock integrations.
+CLOUD_ENDPOINTS = Platform(
+    "cloud-endpoints",
+    {
+        **{feature: frozenset(ApiKind) for feature in Feature},
+        Feature.USAGE_PLAN_METHOD_THROTTLES: NO_KIND,
+        Feature.CANARY: NO_KIND,
+        Feature.MAPPING_TEMPLATES: NO_KIND,
+        Feature.INTEGRATION_RESPONSES: NO_KIND,
+        Feature.MOCK_INTEGRATIONS: NO_KIND,
+        Feature.AWS_SERVICE_INTEGRATIONS: NO_KIND,
+        Feature.API_KEY_SOURCE: NO_KIND,
+        Feature.EDGE_ENDPOINTS: NO_KIND,
+        Feature.PRIVATE_ENDPOINTS: NO_KIND,
+        Feature.TLS_POLICIES: NO_KIND,
+        Feature.ENHANCED_TLS_POLICIES: NO_KIND,
+        Feature.MUTUAL_TLS: NO_KIND,
+        Feature.WEBSOCKET_APIS: NO_KIND,
+    },
+    {
+        Feature.USAGE_PLAN_METHOD_THROTTLES: "Cloud Endpoints counts a quota per metric and calling "
+        "project, not per method of a plan",
+        Feature.CANARY: "Cloud Endpoints has no canary releases (split traffic in Cloud Run or the "
+        "load balancer)",
+        Feature.MAPPING_TEMPLATES: "ESP passes requests through; it has no mapping templates",
+        Feature.INTEGRATION_RESPONSES: "ESP passes responses through; it has no integration responses",
+        Feature.MOCK_INTEGRATIONS: "ESP sends every operation to a backend address; it has no mock "
+        "integrations",
+        Feature.AWS_SERVICE_INTEGRATIONS: "ESP calls no AWS service APIs",
+        Feature.API_KEY_SOURCE: "ESP reads API keys from the request, never from an authorizer",
+        Feature.EDGE_ENDPOINTS: "Cloud Endpoints has no edge-optimized (CloudFront) endpoints",
+        Feature.PRIVATE_ENDPOINTS: "Cloud Endpoints has no private (VPC endpoint only) APIs",
+        Feature.TLS_POLICIES: "TLS versions are the load balancer's SSL policy, not the Endpoints document's",
+        Feature.ENHANCED_TLS_POLICIES: "TLS versions are the load balancer's SSL policy, not the "
+        "Endpoints document's",
+        Feature.MUTUAL_TLS: "client certificates are checked by the load balancer, not the Endpoints "
+        "document",
+        Feature.WEBSOCKET_APIS: "Cloud Endpoints routes HTTP operations, not WebSocket messages by content",
+    },
+)
+
+
 @dataclass(frozen=True)
 class FeatureUse:
     """`subject` names the construct in a message (`route GET /x`, "stage `prod`")."""

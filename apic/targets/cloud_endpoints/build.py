@@ -95,12 +95,14 @@ class EndpointsDocument(Reporter):
             security = self.security.requirements(plan)
             if security is None and not plan.auth.public:
                 continue
-            item = paths.setdefault(endpoints_path(route.path), {})
             methods = (
                 [m for m in EVERY_METHOD if (route.path, m) not in taken]
                 if HttpMethod.ANY in route.methods
                 else [m.value.lower() for m in route.methods]
             )
+            if not methods:
+                continue  # every method of the path has a route of its own
+            item = paths.setdefault(endpoints_path(route.path), {})
             for method in methods:
                 operation: dict[str, Any] = {
                     "operationId": self.operation_id(plan, method, len(methods) > 1),
@@ -137,13 +139,13 @@ class EndpointsDocument(Reporter):
         return document
 
     def operation_id(self, plan: RoutePlan, method: str, several: bool) -> str:
-        base = plan.route.operation_id if plan.route.operation_id and not several else None
-        if base is None:
+        if plan.route.operation_id:
+            base = f"{plan.route.operation_id}_{method}" if several else plan.route.operation_id
+        else:
             words = re.sub(r"[^A-Za-z0-9]+", "_", plan.route.path).strip("_") or "root"
             base = f"{method}_{words}"
-        elif several:
-            base = f"{base}_{method}"
-        candidate, n = re.sub(r"[^A-Za-z0-9_]", "_", base), 2
+        base = re.sub(r"[^A-Za-z0-9_]", "_", base)
+        candidate, n = base, 2
         while candidate in self.operation_ids:
             candidate, n = f"{base}_{n}", n + 1
         self.operation_ids.add(candidate)

@@ -3,12 +3,14 @@ and every string through one quoting rule.
 
 A YAML reader takes some characters for line breaks (or drops them) in a plain or block
 scalar (NEL, LS, PS, CR, BOM): a string holding one is written double-quoted, where they are
-escapes (`\\N`, `\\L`, `\\P`); a string with a newline is a literal block; the rest is left to
-PyYAML's safe emitter, which quotes what would otherwise read as another type.
+escapes (`\\N`, `\\L`, `\\P`); a string with a newline is a literal block; a string YAML 1.2
+reads as another type is single-quoted; the rest is left to PyYAML's safe emitter, which
+quotes what YAML 1.1 would read as another type.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,7 +40,18 @@ class IndentedListDumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Plain scalars a YAML 1.2 reader (the core schema: yaml-rs, Go's yaml.v3, kubectl) takes for
+# a number, boolean or null while PyYAML's YAML 1.1 resolver takes them for strings, so it
+# would write them unquoted: `1e100` (1.1 floats need a dot), `0o17`, `0x1F`, `.Inf`
+_YAML12_NOT_STRING = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~"
+)
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _YAML12_NOT_STRING.fullmatch(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     if any(c in _YAML_BREAKS for c in value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:

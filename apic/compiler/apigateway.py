@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from apic.compiler.model import ParamSource, SourceKind
+from apic.compiler.source import Span
 
 SOURCE_TEXT = {
     SourceKind.PATH: "method.request.path.",
@@ -33,6 +34,12 @@ LAMBDA_URI = re.compile(
 )
 EXPRESSION = re.compile(r"\$\{([^}]*)\}")
 STAGE_VARIABLE = re.compile(r"(?:stage\.var|stageVariables)\.([A-Za-z0-9_]+)")
+STAGE_VAR = re.compile(r"\$\{stage\.var\.([A-Za-z0-9_]+)\}")
+
+
+def stage_variables_in(text: str) -> str:
+    """`${stage.var.env}` (the .gw spelling) -> `${stageVariables.env}` (API Gateway's)."""
+    return STAGE_VAR.sub(lambda m: "${stageVariables." + m.group(1) + "}", text)
 
 
 def function_references(function: str) -> list[str]:
@@ -41,3 +48,28 @@ def function_references(function: str) -> list[str]:
     Stage variables (`stage.var.x`, `stageVariables.x`) are API Gateway's, resolved per
     request, and are not among them."""
     return [e for e in EXPRESSION.findall(function) if not STAGE_VARIABLE.fullmatch(e)]
+
+
+SOURCES = [
+    (re.compile(r"method\.request\.path\.(.+)", re.S), SourceKind.PATH),
+    (re.compile(r"method\.request\.querystring\.(.+)", re.S), SourceKind.QUERY),
+    (re.compile(r"method\.request\.header\.(.+)", re.S), SourceKind.HEADER),
+    (re.compile(r"integration\.response\.header\.(.+)", re.S), SourceKind.INTEGRATION_HEADER),
+    (re.compile(r"\$?context\.(.+)", re.S), SourceKind.CONTEXT),
+    (re.compile(r"\$?stageVariables\.(.+)", re.S), SourceKind.STAGE_VARIABLE),
+    # HTTP APIs spell them `$request.…` (identity sources, parameter mappings)
+    (re.compile(r"\$request\.path\.(.+)", re.S), SourceKind.PATH),
+    (re.compile(r"\$request\.querystring\.(.+)", re.S), SourceKind.QUERY),
+    (re.compile(r"\$request\.header\.(.+)", re.S), SourceKind.HEADER),
+]
+
+
+def parse_source(text: str, span: Span | None = None) -> ParamSource | None:
+    """`method.request.header.X`, `context.requestId`, `'static'`… -> ParamSource at `span`."""
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return ParamSource(kind=SourceKind.STATIC, name=text[1:-1], span=span)
+    for pattern, kind in SOURCES:
+        match = pattern.fullmatch(text)
+        if match:
+            return ParamSource(kind=kind, name=match.group(1), span=span)
+    return None

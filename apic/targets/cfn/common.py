@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 
 from apic.compiler import codes
-from apic.compiler.apigateway import EXPRESSION, STAGE_VARIABLE, function_references, source_text
+from apic.compiler.apigateway import (
+    EXPRESSION,
+    STAGE_VARIABLE,
+    function_references,
+    source_text,
+)
 from apic.compiler.capabilities import vpc_link_version
 from apic.compiler.model import (
     Domain,
@@ -52,13 +56,6 @@ ACCESS_LOG_PRESETS = {
         "$context.status $context.responseLength $context.requestId"
     ),
 }
-
-STAGE_VAR = re.compile(r"\$\{stage\.var\.([A-Za-z0-9_]+)\}")
-
-
-def stage_variables_in(text: str) -> str:
-    """`${stage.var.env}` (the .gw spelling) -> `${stageVariables.env}` (API Gateway's)."""
-    return STAGE_VAR.sub(lambda m: "${stageVariables." + m.group(1) + "}", text)
 
 
 def rest_source(source: ParamSource) -> str:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from apic.compiler import codes
+from apic.compiler.apigateway import stage_variables_in
 from apic.compiler.capabilities import is_cognito, vpc_link_version
 from apic.compiler.model import (
     Api,
@@ -440,7 +441,7 @@ class RestEmitter:
                 **base,
                 "Type": "AWS",
                 "IntegrationHttpMethod": (route.upstream_method or _concrete(method, HttpMethod.POST)).value,
-                "Uri": common.stage_variables_in(backend.uri),
+                "Uri": stage_variables_in(backend.uri),
                 "Credentials": backend.credentials,
                 "RequestParameters": mappings or None,
                 "RequestTemplates": common.templates(route.request_templates),
@@ -466,7 +467,7 @@ class RestEmitter:
                 "with tlsConfig.insecureSkipVerification",
             )
         upstream = upstream_template(route)
-        uri = common.stage_variables_in(backend.url.rstrip("/") + upstream)
+        uri = stage_variables_in(backend.url.rstrip("/") + upstream)
         for part in segments(upstream):
             if part.startswith("{") and part.endswith("}"):
                 name = part.strip("{}")

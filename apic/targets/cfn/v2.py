@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from apic.compiler import codes
+from apic.compiler.apigateway import stage_variables_in
 from apic.compiler.model import (
     Api,
     ApiKind,
@@ -351,7 +352,7 @@ class V2Emitter:
             properties |= {
                 "IntegrationType": "HTTP_PROXY",
                 "IntegrationMethod": method.value,
-                "IntegrationUri": common.stage_variables_in(backend.url.rstrip("/") + upstream),
+                "IntegrationUri": stage_variables_in(backend.url.rstrip("/") + upstream),
                 "PayloadFormatVersion": "1.0" if self.http else None,
             }
             if backend.vpc_link is not None and backend.vpc_link in self.link_ids:

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from apic.compiler import codes
+from apic.compiler.apigateway import parse_source
 from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.frontends.dsl import ast
 from apic.compiler.frontends.dsl import values as v
@@ -21,6 +22,7 @@ from apic.compiler.model import (
     BasePathMapping,
     Canary,
     Consumer,
+    CorsPolicy,
     Domain,
     EndpointType,
     EnvRef,
@@ -30,6 +32,7 @@ from apic.compiler.model import (
     LogLevel,
     MethodThrottle,
     Route53,
+    RouteCache,
     SamplingDefault,
     SamplingRule,
     Stage,
@@ -304,7 +307,21 @@ class ApicExtensions:
                 ),
                 **here(p),
             )
+        cors = {
+            name: CorsPolicy(
+                name=name or None,
+                allow_origins=tuple(c.allow_origins),
+                allow_methods=tuple(c.allow_methods),
+                allow_headers=tuple(c.allow_headers),
+                expose_headers=tuple(c.expose_headers),
+                allow_credentials=c.allow_credentials,
+                max_age=self.quantity(c.max_age, v.DURATION, root, f"{at('x-apic-cors', name)}/max_age"),
+                **here(at("x-apic-cors", name)),
+            )
+            for name, c in x.cors.items()
+        }
         return x, {
+            "cors": cors,
             "backends": backends,
             "vpc_links": links,
             "stages": stages,
@@ -341,6 +358,31 @@ class ApicExtensions:
             result["healthcheck"] = x.healthcheck
         if x.throttle is not None:
             result["throttle"] = self.throttle(x.throttle, operation, f"{operation.pointer}/x-apic-throttle")
+        if x.cors is not None:
+            result["cors"] = x.cors
+        if x.cache is not None:
+            where = f"{operation.pointer}/x-apic-cache"
+            keys = []
+            for n, text in enumerate(x.cache.keys):
+                source = parse_source(text, operation.document.index.span(f"{where}/keys/{n}"))
+                if source is None:
+                    self.diagnostics.append(
+                        codes.INVALID_EXTENSION(
+                            operation.document.index.span(f"{where}/keys/{n}"),
+                            f"cannot read the cache key `{text}`",
+                        )
+                    )
+                else:
+                    keys.append(source)
+            result["cache"] = RouteCache(
+                ttl=self.quantity(x.cache.ttl, v.DURATION, operation, f"{where}/ttl"),
+                keys=tuple(keys),
+                encrypted=x.cache.encrypted,
+                path_keys=x.cache.path_keys,
+                **located(operation, where),
+            )
+        if x.preflight:
+            result["preflight"] = True
         return result
 
 

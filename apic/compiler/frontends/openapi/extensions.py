@@ -7,8 +7,9 @@ the same unit code, so they accept the same units and fail with the same message
 
 Document level: `x-apic-kind`, `x-apic-region`, `x-apic-tags`, `x-apic-route-selection`,
 `x-apic-backends`, `x-apic-vpc-links`, `x-apic-stages`, `x-apic-usage-plans`,
-`x-apic-consumers`, `x-apic-domains`, `x-apic-tracing`. Operation level: `x-apic-backend`,
-`x-apic-timeout`, `x-apic-upstream-path`, `x-apic-healthcheck`, `x-apic-throttle`.
+`x-apic-consumers`, `x-apic-domains`, `x-apic-tracing`, `x-apic-cors`. Operation level:
+`x-apic-backend`, `x-apic-timeout`, `x-apic-upstream-path`, `x-apic-healthcheck`,
+`x-apic-throttle`, `x-apic-cors`, `x-apic-cache`, `x-apic-preflight`.
 Any object: `x-apic-ignore: [rule, …]`.
 """
 
@@ -167,6 +168,25 @@ class XTracing(Strict):
     rules: dict[str, XSamplingRule] = {}
 
 
+class XCors(Strict):
+    allow_origins: list[str] = []
+    allow_methods: list[str] = []
+    allow_headers: list[str] = []
+    expose_headers: list[str] = []
+    allow_credentials: bool | None = None
+    max_age: Duration | None = None
+
+
+class XRouteCache(Strict):
+    ttl: Duration | None = None
+    keys: list[str] = Field(
+        default_factory=list,
+        description='sources as API Gateway writes them, e.g. "method.request.querystring.format"',
+    )
+    encrypted: bool | None = None
+    path_keys: bool | None = None
+
+
 class XDocument(Strict):
     """The x-apic-* keys of an OpenAPI document's root object."""
 
@@ -182,6 +202,12 @@ class XDocument(Strict):
     consumers: dict[str, XConsumer] = Field(default_factory=dict, alias="x-apic-consumers")
     domains: dict[str, XDomain] = Field(default_factory=dict, alias="x-apic-domains")
     tracing: XTracing | None = Field(None, alias="x-apic-tracing")
+    cors: dict[str, XCors] = Field(
+        default_factory=dict,
+        alias="x-apic-cors",
+        description='CORS policies by name; "" is the api-wide one (REST APIs have no '
+        "x-amazon-apigateway-cors)",
+    )
 
 
 class XOperation(Strict):
@@ -193,6 +219,16 @@ class XOperation(Strict):
     upstream_path: str | None = Field(None, alias="x-apic-upstream-path")
     healthcheck: bool | None = Field(None, alias="x-apic-healthcheck")
     throttle: XThrottle | None = Field(None, alias="x-apic-throttle")
+    cors: str | bool | None = Field(
+        None, alias="x-apic-cors", description="a policy of x-apic-cors by name, or false for none"
+    )
+    cache: XRouteCache | None = Field(None, alias="x-apic-cache")
+    preflight: bool | None = Field(
+        None,
+        alias="x-apic-preflight",
+        description="an OPTIONS operation that only answers CORS preflights, written for API Gateway "
+        "from x-apic-cors; apic does not read it as a route",
+    )
 
 
 DOCUMENT_KEYS = {f.alias for f in XDocument.model_fields.values() if f.alias}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apic.compiler import codes
-from apic.compiler.apigateway import LAMBDA_URI
+from apic.compiler.apigateway import LAMBDA_URI, parse_source
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.dsl.lower import GATEWAY_RESPONSE_TYPES, METHOD_ORDER
 from apic.compiler.frontends.dsl.paths import path_problem
@@ -81,18 +81,6 @@ HOST = re.compile(r"[A-Za-z0-9.\-_:@\[\]]+")
 AWS_URI = re.compile(r"arn:aws[a-z-]*:apigateway:[a-z0-9-]*:(?P<service>[a-z0-9-]+):(action|path)/.+")
 REQUEST_TARGET = re.compile(r"integration\.request\.(?P<where>header|querystring|path)\.(?P<name>.+)", re.S)
 RESPONSE_TARGET = re.compile(r"(?:method\.response|gatewayresponse)\.header\.(?P<name>.+)", re.S)
-SOURCES = [
-    (re.compile(r"method\.request\.path\.(.+)", re.S), SourceKind.PATH),
-    (re.compile(r"method\.request\.querystring\.(.+)", re.S), SourceKind.QUERY),
-    (re.compile(r"method\.request\.header\.(.+)", re.S), SourceKind.HEADER),
-    (re.compile(r"integration\.response\.header\.(.+)", re.S), SourceKind.INTEGRATION_HEADER),
-    (re.compile(r"\$?context\.(.+)", re.S), SourceKind.CONTEXT),
-    (re.compile(r"\$?stageVariables\.(.+)", re.S), SourceKind.STAGE_VARIABLE),
-    # HTTP APIs spell them `$request.…` (identity sources, parameter mappings)
-    (re.compile(r"\$request\.path\.(.+)", re.S), SourceKind.PATH),
-    (re.compile(r"\$request\.querystring\.(.+)", re.S), SourceKind.QUERY),
-    (re.compile(r"\$request\.header\.(.+)", re.S), SourceKind.HEADER),
-]
 LOCATIONS = {"header": SourceKind.HEADER, "querystring": SourceKind.QUERY, "path": SourceKind.PATH}
 
 
@@ -102,17 +90,6 @@ def status_code(value: Any) -> int | None:
         return value
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         return int(value)
-    return None
-
-
-def parse_source(text: str, span: Span | None = None) -> ParamSource | None:
-    """`method.request.header.X`, `context.requestId`, `'static'`… -> ParamSource at `span`."""
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return ParamSource(kind=SourceKind.STATIC, name=text[1:-1], span=span)
-    for pattern, kind in SOURCES:
-        match = pattern.fullmatch(text)
-        if match:
-            return ParamSource(kind=kind, name=match.group(1), span=span)
     return None
 
 
@@ -193,7 +170,7 @@ class OpenApiLowerer:
             consumers=named("consumers"),
             domains=named("domains"),
             tracing=extra.get("tracing"),
-            cors=self.cors(),
+            cors=tuple(extra["cors"][n] for n in sorted(extra["cors"])) if extra.get("cors") else self.cors(),
             gateway_responses=self.gateway_responses(),
             span=doc.span,
         )
@@ -596,6 +573,8 @@ class OpenApiLowerer:
             for method in methods:
                 operation = item.get(method)
                 if operation is not None and isinstance(operation.value, dict):
+                    if operation.value.get("x-apic-preflight") is True:
+                        continue  # API Gateway's answer to a CORS preflight, written from x-apic-cors
                     yield self.route(
                         path, method, item, operation, document_security, validators, default_validator
                     )
@@ -670,7 +649,10 @@ class OpenApiLowerer:
             spans["auth"] = operation.document.index.key_span(f"{operation.pointer}/security")
         integration = self.mapping(operation, "x-amazon-apigateway-integration")
         overrides = self.extensions.operation(operation)
-        if integration is not None:
+        overrides.pop("preflight", None)
+        if integration is not None and "backend" in overrides:
+            route.update(self.integration_copy(integration, path, http_method))
+        elif integration is not None:
             route.update(self.integration(integration, path, http_method))
         elif "backend" not in overrides:
             backend, upstream = self.server_backend(operation, item)
@@ -799,6 +781,50 @@ class OpenApiLowerer:
         self.backends[name] = Backend(name=name, **fields, span=span, field_spans=field_spans or {})
         return name
 
+    def integration_copy(self, integration: Cursor, path: str, method: HttpMethod) -> dict[str, Any]:
+        """An integration beside `x-apic-backend`: API Gateway's copy of what x-apic-* says (target
+        `openapi` writes both). The backend, timeout, upstream path and cache are x-apic-*'s; the
+        rest (mappings, templates, responses, the upstream method) is read from the
+        integration, less what the target adds because API Gateway needs it and apic implies:
+        identity mappings (`integration.request.path.id: method.request.path.id`), a bare 200
+        response, a mock's status template, POST for an AWS service under an ANY route."""
+        details = self.integration_details(integration, method)
+        details["forward"] = tuple(
+            f
+            for f in details.get("forward", ())
+            if not (f.location is f.source.kind and f.source.name == f.name)
+        )
+        # what the target adds because API Gateway needs it: a bare 200 response, a mock's
+        # `{"statusCode": 200}` template
+        responses = details.get("responses", ())
+        bare = [(r.selection, r.status, bool(r.headers), bool(r.templates)) for r in responses]
+        if bare == [("default", 200, False, False)]:
+            details["responses"] = ()
+        templates = details.get("request_templates", ())
+        kind = str(integration.value.get("type", "")).lower()
+        if kind == "aws" and method is HttpMethod.ANY and details.get("upstream_method") is HttpMethod.POST:
+            del details["upstream_method"]  # an AWS service takes one method: POST stands for ANY
+        if kind == "mock" and [(t.content_type, t.text) for t in templates] == [
+            ("application/json", '{"statusCode": 200}')
+        ]:
+            details["request_templates"] = ()
+        return details
+
+    def integration_details(self, integration: Cursor, method: HttpMethod) -> dict[str, Any]:
+        """What an integration says of the route besides its backend: the upstream method,
+        forwarded values, mapping templates, integration responses."""
+        value = integration.value
+        result: dict[str, Any] = {}
+        http_method = value.get("httpMethod")
+        upstream_method = HttpMethod.__members__.get(str(http_method).upper()) if http_method else None
+        kind = str(value.get("type", "")).lower()
+        if upstream_method not in (None, method, HttpMethod.ANY) and kind != "aws_proxy":
+            result["upstream_method"] = upstream_method
+        result["forward"] = self.request_parameters(integration.get("requestParameters"))
+        result["request_templates"] = self.templates(integration.get("requestTemplates"))
+        result["responses"] = self.integration_responses(integration.get("responses"))
+        return result
+
     def integration(self, integration: Cursor, path: str, method: HttpMethod) -> dict[str, Any]:
         value = integration.value
         kind = str(value.get("type", "")).lower()
@@ -893,13 +919,7 @@ class OpenApiLowerer:
                 severity=Severity.ERROR,
             )
             return result
-        http_method = value.get("httpMethod")
-        upstream_method = HttpMethod.__members__.get(str(http_method).upper()) if http_method else None
-        if upstream_method not in (None, method, HttpMethod.ANY) and kind != "aws_proxy":
-            result["upstream_method"] = upstream_method
-        result["forward"] = self.request_parameters(integration.get("requestParameters"))
-        result["request_templates"] = self.templates(integration.get("requestTemplates"))
-        result["responses"] = self.integration_responses(integration.get("responses"))
+        result.update(self.integration_details(integration, method))
         keys = self.strings(integration, "cacheKeyParameters")
         if keys:
             where = f"{integration.pointer}/cacheKeyParameters"

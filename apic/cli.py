@@ -261,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the Ingress controller of target k8s (alb, kong, nginx): --option controller=NAME",
     )
     compile_p.add_argument(
+        "--flavor",
+        metavar="NAME",
+        default=None,
+        help="the flavor of target openapi (aws, plain): --option flavor=NAME",
+    )
+    compile_p.add_argument(
         "--option",
         action="append",
         default=[],
@@ -580,6 +586,19 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
                 f"--controller takes {expected}, not `{args.controller}`",
                 args.controller,
                 help=did_you_mean(args.controller, target.options["controller"].choices),
+            ) from None
+    if args.flavor is not None:
+        if "flavor" not in target.options:
+            raise UsageError(
+                f"--flavor picks the flavor of target openapi; target `{target.name}` has none", args.flavor
+            )
+        try:
+            target_options["flavor"] = target.options["flavor"].parse(args.flavor)
+        except ValueError as expected:
+            raise UsageError(
+                f"--flavor takes {expected}, not `{args.flavor}`",
+                args.flavor,
+                help=did_you_mean(args.flavor, target.options["flavor"].choices),
             ) from None
     if args.check and args.output is None:
         raise UsageError("--check compares with the files in -o DIR: name the folder", "--check")

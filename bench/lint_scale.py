@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 
 from apic.api import load
-from apic.compiler.frontends.openapi.printer import print_openapi
+from apic.targets.openapi.document import print_openapi
 
 HERE = Path(__file__).resolve().parent
 PEERS = {"spectral": "@stoplight/spectral-cli@6", "redocly": "@redocly/cli@2"}

@@ -176,6 +176,14 @@ class Target:
         raise NotImplementedError
 
 
+def no_api(model: GatewayModel, what: str) -> list[Diagnostic]:
+    """For a target that writes one file per api: a TG003 when the model has none (a file of
+    shared blocks only), so that no compile ends without output and without saying why."""
+    if model.apis or model.span is None:
+        return []
+    return [codes.TARGET_MISSING_FIELD(model.span, f"no api to write: {what} takes one file per api")]
+
+
 def discover_targets() -> dict[str, type[Target]]:
     """Registered targets by name; the entry-point name must equal `Target.name`."""
     found: dict[str, type[Target]] = {}

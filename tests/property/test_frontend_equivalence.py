@@ -26,7 +26,6 @@ from strategies import (
 from apic.api import load
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.dsl.printer import print_model
-from apic.compiler.frontends.openapi.printer import print_openapi
 from apic.compiler.model import (
     ApiKind,
     AuthKind,
@@ -42,6 +41,7 @@ from apic.compiler.model import (
     Route,
     SourceKind,
 )
+from apic.targets.openapi.document import print_openapi
 
 key_sources = st.builds(
     lambda kind, name: ParamSource(kind=kind, name=name),

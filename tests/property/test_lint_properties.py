@@ -19,8 +19,8 @@ from test_frontend_equivalence import shared_subset
 from apic.api import lint, lint_plan
 from apic.compiler.config import LoadedConfig
 from apic.compiler.frontends.dsl.printer import print_model
-from apic.compiler.frontends.openapi.printer import print_openapi
 from apic.compiler.model import GatewayModel
+from apic.targets.openapi.document import print_openapi
 
 PLAN, _ = lint_plan(LoadedConfig.defaults())
 

@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import ClassVar
 
-from apic.compiler import codes
 from apic.compiler.capabilities import CLOUD_ENDPOINTS, Feature, Platform
 from apic.compiler.model import ApiKind, GatewayModel
-from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption
+from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption, no_api
 from apic.targets.cloud_endpoints.build import EndpointsDocument, slug
 from apic.targets.unwritten import TLS_IN_CONFIG
 from apic.targets.yamltext import dump
@@ -59,14 +58,7 @@ class CloudEndpointsTarget(Target):
         self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
         artifacts = []
-        diagnostics = []
-        if not model.apis and model.span is not None:
-            # a file of shared blocks (gateway responses, backends) only: one service per api
-            diagnostics.append(
-                codes.TARGET_MISSING_FIELD(
-                    model.span, "no api to write: Cloud Endpoints takes one service configuration per api"
-                )
-            )
+        diagnostics = no_api(model, "Cloud Endpoints")
         for api in model.apis:
             if api.kind is ApiKind.WEBSOCKET:
                 continue  # refused as a whole by the capability table

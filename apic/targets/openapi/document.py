@@ -1,18 +1,23 @@
-"""GatewayModel -> an OpenAPI 3.0 document (a dict), for the subset OpenAPI can carry.
+"""One api as an OpenAPI 3.0 document (a dict): the model, in OpenAPI's words where it has
+them, API Gateway's `x-amazon-apigateway-*` where API Gateway's import reads them, `x-apic-*`
+for the rest.
 
-The inverse of the OpenAPI frontend: loading the result gives the same model. Security
-becomes security schemes and requirement objects; AWS behaviour becomes the
-`x-amazon-apigateway-*` extensions; the rest becomes `x-apic-*`. What the subset leaves out
-(routes with several methods, integration mappings beyond `x-apic-*`) raises
-`NotExpressible`, so a caller never gets a silently poorer document.
+Loading the document with apic gives the same model: the OpenAPI frontend reads x-apic-*
+first, and an `x-amazon-apigateway-integration` beside `x-apic-backend` as API Gateway's copy
+(docs/openapi.md). What the document cannot carry is refused on the construct (TG001); a
+model without source positions (a generated one) raises `NotExpressible` instead, so a
+caller never gets a silently poorer document.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from apic.compiler import codes
 from apic.compiler.apigateway import source_text
-from apic.compiler.frontends.dsl.paths import PARAM
+from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import (
     Api,
     AuthKind,
@@ -21,14 +26,18 @@ from apic.compiler.model import (
     EnvRef,
     GatewayModel,
     HttpMethod,
+    Node,
     Route,
     SourceKind,
     ValidationMode,
 )
+from apic.targets.base import Reporter
+
+PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
 
 
 class NotExpressible(ValueError):
-    """The model uses something this printer cannot put into OpenAPI."""
+    """The model uses something the document cannot carry (and has no position to say where)."""
 
 
 VALIDATORS = {
@@ -39,13 +48,34 @@ VALIDATORS = {
 }
 
 
+@dataclass
+class Output(Reporter):
+    """Where refusals go: a TG001 on the construct, or NotExpressible for a model without
+    positions."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def refuse(self, node: Node, field_name: str | None, message: str) -> None:
+        span = (node.span_of(field_name) if field_name else None) or node.span
+        if span is None:
+            raise NotExpressible(message)
+        self.record(codes.TARGET_UNSUPPORTED(span, message))
+
+
 def print_openapi(model: GatewayModel) -> dict[str, Any]:
+    """The single api of `model` as a document; NotExpressible for anything it cannot carry."""
     if len(model.apis) != 1:
         raise NotExpressible("an OpenAPI document describes exactly one api")
-    return api_document(model.apis[0])
+    out = Output()
+    document = api_document(model.apis[0], out)
+    if out.diagnostics:
+        raise NotExpressible(out.diagnostics[0].message)
+    return document
 
 
-def api_document(api: Api) -> dict[str, Any]:
+def api_document(api: Api, out: Output, operation_extras: Any = None) -> dict[str, Any]:
+    """The document; `operation_extras(route, method, operation)` adds what a flavor adds to
+    each operation (API Gateway's integration)."""
     doc: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": api.name, "version": "1"}}
     if api.description is not None:
         doc["info"]["description"] = api.description
@@ -54,14 +84,12 @@ def api_document(api: Api) -> dict[str, Any]:
         if value is not None:
             doc[key] = value
     if api.route_selection is not None:
-        raise NotExpressible("route_selection")
+        out.refuse(api, "route_selection", f"api `{api.name}`: OpenAPI has no WebSocket route selection")
     if api.endpoint is not None or api.disable_execute_api_endpoint is not None:
         config: dict[str, Any] = {}
         if api.endpoint is not None:
             config["types"] = [api.endpoint.value.upper()]
         if api.disable_execute_api_endpoint is not None:
-            if api.endpoint is None:
-                raise NotExpressible("disable_execute_api_endpoint without an endpoint type")
             config["disableExecuteApiEndpoint"] = api.disable_execute_api_endpoint
         doc["servers"] = [{"url": "/", "x-amazon-apigateway-endpoint-configuration": config}]
     if api.binary_media_types:
@@ -69,9 +97,9 @@ def api_document(api: Api) -> dict[str, Any]:
     if api.api_key_source is not None:
         doc["x-amazon-apigateway-api-key-source"] = api.api_key_source.upper()
     if api.cors:
-        raise NotExpressible("cors")
-    extensions(doc, api)
-    schemes = security_schemes(api)
+        doc["x-apic-cors"] = {(c.name or ""): cors_policy(c) for c in api.cors}
+    extensions(doc, api, out)
+    schemes = security_schemes(api, out)
     if schemes:
         doc["components"] = {"securitySchemes": schemes}
     validators = sorted({r.validate for r in api.routes if r.validate is not None}, key=lambda v: v.value)
@@ -102,19 +130,36 @@ def api_document(api: Api) -> dict[str, Any]:
         }
     paths: dict[str, dict[str, Any]] = {}
     for route in api.routes:
-        if len(route.methods) != 1:
-            raise NotExpressible("a route with several methods")
-        (method,) = route.methods
-        key = "x-amazon-apigateway-any-method" if method is HttpMethod.ANY else method.value.lower()
         item = paths.setdefault(route.path, {})
-        if key in item:
-            raise NotExpressible("two routes with one method and path")
-        item[key] = operation(route)
+        for method in route.methods:
+            key = "x-amazon-apigateway-any-method" if method is HttpMethod.ANY else method.value.lower()
+            if key in item:
+                out.refuse(route, "methods", f"{route.label}: another route has {method.value} {route.path}")
+                continue
+            written = operation(route, out, several=len(route.methods) > 1, method=method)
+            if operation_extras is not None:
+                operation_extras(route, method, written)
+            item[key] = written
     doc["paths"] = paths
     return doc
 
 
-def extensions(doc: dict[str, Any], api: Api) -> None:
+def cors_policy(c: Any) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in {
+            "allow_origins": list(c.allow_origins) or None,
+            "allow_methods": list(c.allow_methods) or None,
+            "allow_headers": list(c.allow_headers) or None,
+            "expose_headers": list(c.expose_headers) or None,
+            "allow_credentials": c.allow_credentials,
+            "max_age": c.max_age and str(c.max_age),
+        }.items()
+        if v is not None
+    }
+
+
+def extensions(doc: dict[str, Any], api: Api, out: Output) -> None:
     def dropped(values: dict[str, Any]) -> dict[str, Any]:
         """Unset fields are left out; an empty map or list is kept, because `{}` is not unset."""
         return {k: v for k, v in values.items() if v is not None}
@@ -234,7 +279,7 @@ def extensions(doc: dict[str, Any], api: Api) -> None:
         for d in api.domains:
             paths = {m.base_path: m.stage for m in d.base_paths}
             if len(paths) != len(d.base_paths):
-                raise NotExpressible("the same base path twice")
+                out.refuse(d, "base_paths", f"domain `{d.host}` maps one base path twice")
             doc["x-apic-domains"][d.host] = dropped(
                 {
                     "certificate": d.certificate,
@@ -279,7 +324,7 @@ def extensions(doc: dict[str, Any], api: Api) -> None:
         )
 
 
-def security_schemes(api: Api) -> dict[str, Any]:
+def security_schemes(api: Api, out: Output) -> dict[str, Any]:
     schemes: dict[str, Any] = {}
     kinds = {a.kind for route in api.routes for alt in route.auth for a in alt}
     if AuthKind.API_KEY in kinds:
@@ -293,19 +338,24 @@ def security_schemes(api: Api) -> dict[str, Any]:
         }
     for authorizer in api.authorizers:
         if authorizer.name in ("x-api-key", "sigv4"):
-            raise NotExpressible("an authorizer named like a built-in scheme")
-        schemes[authorizer.name] = scheme(authorizer)
+            out.refuse(
+                authorizer, "name", f"authorizer `{authorizer.name}` is named like a built-in security scheme"
+            )
+            continue
+        written = scheme(authorizer, out)
+        if written is not None:
+            schemes[authorizer.name] = written
     return schemes
 
 
-def scheme(a: Authorizer) -> dict[str, Any]:
+def scheme(a: Authorizer, out: Output) -> dict[str, Any] | None:
     def aws(kind: str, **fields: Any) -> dict[str, Any]:
         config = {"type": kind, **{k: v for k, v in fields.items() if v is not None}}
         if a.identity_source:
             config["identitySource"] = ", ".join(source_text(s) for s in a.identity_source)
         if a.ttl is not None:
             if a.ttl.milliseconds % 1000:
-                raise NotExpressible("an authorizer TTL that is not whole seconds")
+                out.refuse(a, "ttl", f"authorizer `{a.name}`: API Gateway caches results for whole seconds")
             config["authorizerResultTtlInSeconds"] = int(a.ttl.milliseconds // 1000)
         return {
             "type": "apiKey",
@@ -316,7 +366,8 @@ def scheme(a: Authorizer) -> dict[str, Any]:
 
     if a.type is AuthorizerType.LAMBDA and not (a.issuer or a.audience or a.scopes):
         if a.payload is None:
-            raise NotExpressible("a Lambda authorizer without payload")
+            out.refuse(a, None, f"Lambda authorizer `{a.name}` needs `payload` (token or request)")
+            return None
         uri = (
             None
             if a.function is None
@@ -352,20 +403,26 @@ def scheme(a: Authorizer) -> dict[str, Any]:
             }
     if a.type in (AuthorizerType.BEARER, AuthorizerType.BASIC) and simple and not (a.scopes or a.issuer):
         return {"type": "http", "scheme": a.type.value}
-    raise NotExpressible(f"authorizer {a.name} of type {a.type.value} with these fields")
+    out.refuse(
+        a, "type", f"authorizer `{a.name}` of type {a.type.value} with these fields has no OpenAPI form"
+    )
+    return None
 
 
-def operation(route: Route) -> dict[str, Any]:
+def operation(
+    route: Route, out: Output, *, several: bool = False, method: HttpMethod | None = None
+) -> dict[str, Any]:
     op: dict[str, Any] = {"responses": {"200": {"description": "ok"}}}
     if route.operation_id is not None:
-        op["operationId"] = route.operation_id
+        suffix = f"_{method.value.lower()}" if several and method is not None else ""
+        op["operationId"] = route.operation_id + suffix
     if route.tags:
         if any(v != "" for v in route.tags.values()):
-            raise NotExpressible("route tags with values")
+            out.refuse(route, "tags", f"{route.label}: OpenAPI tags have names only, not values")
         op["tags"] = list(route.tags)
     parameters = [
-        {"name": m.group(1) + m.group(2), "in": "path", "required": True, "schema": {"type": "string"}}
-        for m in PARAM.finditer(route.path)
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in PATH_PARAMETER.findall(route.path)
     ]
     for where, declared in (("query", route.query_params), ("header", route.header_params)):
         for p in declared:
@@ -379,7 +436,7 @@ def operation(route: Route) -> dict[str, Any]:
                 if v is not None
             }
             if p.enum == ():
-                raise NotExpressible("an empty enum")
+                out.refuse(p, "enum", f"{route.label}: parameter `{p.name}` has an empty enum")
             entry: dict[str, Any] = {"name": p.name, "in": where, "schema": schema}
             if p.required is not None:
                 entry["required"] = p.required
@@ -387,28 +444,7 @@ def operation(route: Route) -> dict[str, Any]:
     if parameters:
         op["parameters"] = parameters
     if route.auth:
-        requirements = []
-        for alternative in route.auth:
-            if (
-                alternative == (alternative[0],)
-                and alternative[0].kind is AuthKind.NONE
-                and len(route.auth) == 1
-            ):
-                op["security"] = []
-                break
-            requirement: dict[str, list[str]] = {}
-            for r in alternative:
-                if r.kind is AuthKind.NONE:
-                    if len(alternative) != 1:
-                        raise NotExpressible("none together with other requirements")
-                    continue
-                name = {AuthKind.API_KEY: "x-api-key", AuthKind.IAM: "sigv4"}.get(r.kind, r.authorizer)
-                if name in requirement:
-                    raise NotExpressible("one scheme twice in a requirement")
-                requirement[str(name)] = list(r.scopes)
-            requirements.append(requirement)
-        else:
-            op["security"] = requirements
+        op["security"] = requirements(route, out)
     if route.backend is not None:
         op["x-apic-backend"] = route.backend
     if route.timeout is not None:
@@ -426,15 +462,43 @@ def operation(route: Route) -> dict[str, Any]:
             }.items()
             if v is not None
         }
+    if route.cors is not None:
+        op["x-apic-cors"] = route.cors
+    if route.cache is not None:
+        op["x-apic-cache"] = {
+            k: v
+            for k, v in {
+                "ttl": route.cache.ttl and str(route.cache.ttl),
+                "keys": [source_text(k) for k in route.cache.keys] or None,
+                "encrypted": route.cache.encrypted,
+                "path_keys": route.cache.path_keys,
+            }.items()
+            if v is not None
+        }
     if route.validate is not None:
         op["x-amazon-apigateway-request-validator"] = VALIDATORS[route.validate][0]
-    if (
-        route.upstream_method
-        or route.forward
-        or route.cache
-        or route.request_templates
-        or route.responses
-        or route.cors is not None
-    ):
-        raise NotExpressible("integration details outside the x-apic-* subset")
     return op
+
+
+def requirements(route: Route, out: Output) -> list[dict[str, list[str]]]:
+    if (
+        len(route.auth) == 1
+        and route.auth[0] == (route.auth[0][0],)
+        and route.auth[0][0].kind is AuthKind.NONE
+    ):
+        return []
+    written = []
+    for alternative in route.auth:
+        requirement: dict[str, list[str]] = {}
+        for r in alternative:
+            if r.kind is AuthKind.NONE:
+                if len(alternative) != 1:
+                    out.refuse(route, "auth", f"{route.label}: `none` together with other requirements")
+                continue
+            name = {AuthKind.API_KEY: "x-api-key", AuthKind.IAM: "sigv4"}.get(r.kind, r.authorizer)
+            if name in requirement:
+                out.refuse(route, "auth", f"{route.label}: one scheme twice in a requirement")
+                continue
+            requirement[str(name)] = list(r.scopes)
+        written.append(requirement)
+    return written

@@ -430,10 +430,11 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         targets = discover_targets()
         if not targets:
             print("No targets are registered yet.")
+        width = max((len(name) for name in targets), default=0) + 1
         for name, target in targets.items():
-            print(f"{name:12} {target.description}")
+            print(f"{name:{width}} {target.description}")
             for option_name, option in sorted(target.options.items()):
-                print(f"{'':12}   --option {option_name}=<{option.kind.__name__}>  {option.help}")
+                print(f"{'':{width}}   --option {option_name}=<{option.kind.__name__}>  {option.help}")
         return [], EXIT_OK, -1
 
     if args.command == "lsp":

@@ -33,6 +33,23 @@ class Preflight:
     allow_credentials: bool
     max_age_seconds: float | None
 
+    def fixed_headers(self) -> dict[str, str]:
+        """The answer as one fixed value per header, for a gateway that answers preflights with
+        constant headers (API Gateway's MOCK methods, written by target cfn and in OpenAPI for
+        its import): lists comma-joined, optional headers only when set."""
+        headers = {
+            "Access-Control-Allow-Origin": ",".join(self.allow_origins),
+            "Access-Control-Allow-Methods": ",".join(self.allow_methods),
+            "Access-Control-Allow-Headers": ",".join(self.allow_headers),
+        }
+        if self.expose_headers:
+            headers["Access-Control-Expose-Headers"] = ",".join(self.expose_headers)
+        if self.allow_credentials:
+            headers["Access-Control-Allow-Credentials"] = "true"
+        if self.max_age_seconds is not None:
+            headers["Access-Control-Max-Age"] = str(round(self.max_age_seconds))
+        return headers
+
 
 @dataclass(frozen=True)
 class CorsPlan:

@@ -540,17 +540,7 @@ class RestEmitter:
             )
         for preflight in plan.preflights:
             path, policy = preflight.path, preflight.policy
-            headers = {
-                "Access-Control-Allow-Origin": ",".join(preflight.allow_origins),
-                "Access-Control-Allow-Methods": ",".join(preflight.allow_methods),
-                "Access-Control-Allow-Headers": ",".join(preflight.allow_headers),
-            }
-            if preflight.expose_headers:
-                headers["Access-Control-Expose-Headers"] = ",".join(preflight.expose_headers)
-            if preflight.allow_credentials:
-                headers["Access-Control-Allow-Credentials"] = "true"
-            if preflight.max_age_seconds is not None:
-                headers["Access-Control-Max-Age"] = str(common.seconds(preflight.max_age_seconds))
+            headers = preflight.fixed_headers()
             if len(policy.allow_origins) > 1:
                 self.t.report(
                     codes.TARGET_APPROXIMATION,

@@ -15,6 +15,7 @@ from apic.compiler.model import Api, ApiKind
 from apic.compiler.plan.cors import cors_plan
 from apic.targets.base import Reporter
 from apic.targets.openapi.document import PATH_PARAMETER
+from apic.targets.unwritten import refuse_cors_clashes
 
 
 def cors_extensions(api: Api, document: dict[str, Any], reporter: Reporter) -> None:
@@ -32,26 +33,9 @@ def cors_extensions(api: Api, document: dict[str, Any], reporter: Reporter) -> N
             document["x-amazon-apigateway-cors"] = {k: v for k, v in config.items() if v is not None}
         return
     plan = cors_plan(api, api.routes)
-    for route in plan.clashes:
-        reporter.report(
-            codes.TARGET_UNSUPPORTED,
-            route,
-            "cors",
-            f"{route.label} uses another CORS policy than a route on the same path: a REST resource "
-            "answers one preflight",
-        )
+    refuse_cors_clashes(reporter, plan)
     for preflight in plan.preflights:
-        headers = {
-            "Access-Control-Allow-Origin": ",".join(preflight.allow_origins),
-            "Access-Control-Allow-Methods": ",".join(preflight.allow_methods),
-            "Access-Control-Allow-Headers": ",".join(preflight.allow_headers),
-        }
-        if preflight.expose_headers:
-            headers["Access-Control-Expose-Headers"] = ",".join(preflight.expose_headers)
-        if preflight.allow_credentials:
-            headers["Access-Control-Allow-Credentials"] = "true"
-        if preflight.max_age_seconds is not None:
-            headers["Access-Control-Max-Age"] = str(int(preflight.max_age_seconds))
+        headers = preflight.fixed_headers()
         if len(preflight.policy.allow_origins) > 1:
             reporter.report(
                 codes.TARGET_APPROXIMATION,

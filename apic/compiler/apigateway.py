@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from apic.compiler.model import ParamSource, SourceKind
+from apic.compiler.model import ParamSource, Route, SourceKind
 from apic.compiler.source import Span
 
 SOURCE_TEXT = {
@@ -73,3 +73,36 @@ def parse_source(text: str, span: Span | None = None) -> ParamSource | None:
         if match:
             return ParamSource(kind=kind, name=match.group(1), span=span)
     return None
+
+
+REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
+_VARIABLE = re.compile(r"\{([^}]+)\}")
+
+
+def forward_parameters(route: Route) -> dict[str, str]:
+    """The route's forwarded values as a REST integration's `requestParameters`
+    (`integration.request.header.X-Id: method.request.path.id`), in the route's order."""
+    return {
+        f"integration.request.{REQUEST_LOCATIONS[f.location]}.{f.name}": source_text(f.source)
+        for f in route.forward
+    }
+
+
+def rest_request_parameters(route: Route, upstream: str, proxy: bool) -> dict[str, str]:
+    """An HTTP integration's `requestParameters` on a REST API, sorted: the forwarded values;
+    each `{name}` of the upstream path template from the path parameter of that name (API
+    Gateway fills a URI's variables only through these mappings); for a non-proxy
+    integration, each declared query and header parameter passed on. A forwarded value wins
+    over the implied mapping of the same target. Target cfn writes these into
+    AWS::ApiGateway::Method, target openapi into x-amazon-apigateway-integration."""
+    mappings = forward_parameters(route)
+    for name in _VARIABLE.findall(upstream):
+        mappings.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
+    if not proxy:
+        for p in route.query_params:
+            mappings.setdefault(
+                f"integration.request.querystring.{p.name}", f"method.request.querystring.{p.name}"
+            )
+        for p in route.header_params:
+            mappings.setdefault(f"integration.request.header.{p.name}", f"method.request.header.{p.name}")
+    return dict(sorted(mappings.items()))

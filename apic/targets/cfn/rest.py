@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from apic.compiler import codes
-from apic.compiler.apigateway import stage_variables_in
+from apic.compiler.apigateway import forward_parameters, rest_request_parameters, stage_variables_in
 from apic.compiler.capabilities import is_cognito, vpc_link_version
 from apic.compiler.model import (
     Api,
@@ -57,7 +57,6 @@ VALIDATOR_FLAGS = {
     ValidationMode.BODY: (False, True),
     ValidationMode.FULL: (True, True),
 }
-REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
 
 
 def resource_path_key(path: str) -> str:
@@ -397,10 +396,7 @@ class RestEmitter:
             if id(route) in self.cached
             else None,
         }
-        mappings = {
-            f"integration.request.{REQUEST_LOCATIONS[f.location]}.{f.name}": common.rest_source(f.source)
-            for f in route.forward
-        }
+        forwarded = forward_parameters(route)
         kind = backend.type
         if kind is BackendType.LAMBDA:
             if backend.function is None:
@@ -443,7 +439,7 @@ class RestEmitter:
                 "IntegrationHttpMethod": (route.upstream_method or _concrete(method, HttpMethod.POST)).value,
                 "Uri": stage_variables_in(backend.uri),
                 "Credentials": backend.credentials,
-                "RequestParameters": mappings or None,
+                "RequestParameters": forwarded or None,
                 "RequestTemplates": common.templates(route.request_templates),
                 "PassthroughBehavior": "WHEN_NO_TEMPLATES" if route.request_templates else None,
                 "IntegrationResponses": self.integration_responses(route) or [{"StatusCode": "200"}],
@@ -468,18 +464,8 @@ class RestEmitter:
             )
         upstream = upstream_template(route)
         uri = stage_variables_in(backend.url.rstrip("/") + upstream)
-        for part in segments(upstream):
-            if part.startswith("{") and part.endswith("}"):
-                name = part.strip("{}")
-                mappings.setdefault(f"integration.request.path.{name}", f"method.request.path.{name}")
         proxy = kind is not BackendType.HTTP
-        if not proxy:
-            for p in route.query_params:
-                mappings.setdefault(
-                    f"integration.request.querystring.{p.name}", f"method.request.querystring.{p.name}"
-                )
-            for p in route.header_params:
-                mappings.setdefault(f"integration.request.header.{p.name}", f"method.request.header.{p.name}")
+        mappings = rest_request_parameters(route, upstream, proxy)
         connection: dict[str, Json] = {}
         if backend.vpc_link is not None and backend.vpc_link in self.link_ids:
             connection = {
@@ -503,7 +489,7 @@ class RestEmitter:
             "Type": "HTTP_PROXY" if proxy else "HTTP",
             "IntegrationHttpMethod": (route.upstream_method or method).value,
             "Uri": uri,
-            "RequestParameters": dict(sorted(mappings.items())) or None,
+            "RequestParameters": mappings or None,
             "RequestTemplates": common.templates(route.request_templates),
             "PassthroughBehavior": "WHEN_NO_TEMPLATES" if route.request_templates else None,
             "IntegrationResponses": None

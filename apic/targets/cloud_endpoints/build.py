@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic
@@ -48,6 +48,7 @@ def endpoints_path(path: str) -> str:
 
 
 class EndpointsDocument(Reporter):
+    once_per_place: ClassVar[bool] = True  # routes sharing a backend: one finding on it
     def __init__(self, api: Api, options: Mapping[str, OptionValue]) -> None:
         self.api = api
         self.options = options
@@ -55,7 +56,6 @@ class EndpointsDocument(Reporter):
         self.security = Security(api, self)
         self.quotas = Quotas(api, self)
         self.operation_ids: set[str] = set()
-        self.refused_backends: set[str] = set()
 
     def build(self) -> dict[str, Any]:
         api = self.api
@@ -157,9 +157,6 @@ class EndpointsDocument(Reporter):
             self.report(codes.TARGET_MISSING_FIELD, route, None, f"{route.label} has no backend")
             return None
         if backend.type is BackendType.LAMBDA:
-            if backend.name in self.refused_backends:
-                return None
-            self.refused_backends.add(backend.name)
             self.report(
                 codes.TARGET_UNSUPPORTED,
                 backend,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from apic.compiler import codes
 from apic.compiler.apigateway import source_text
@@ -54,6 +54,7 @@ class Output(Reporter):
     positions."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    once_per_place: ClassVar[bool] = True  # routes sharing a backend or link: one finding there
 
     def refuse(self, node: Node, field_name: str | None, message: str) -> None:
         span = (node.span_of(field_name) if field_name else None) or node.span

@@ -17,8 +17,13 @@ import re
 from typing import Any
 
 from apic.compiler import codes
-from apic.compiler.apigateway import source_text, stage_variables_in
-from apic.compiler.model import Api, ApiKind, BackendType, HttpMethod, Route, SourceKind
+from apic.compiler.apigateway import (
+    forward_parameters,
+    rest_request_parameters,
+    source_text,
+    stage_variables_in,
+)
+from apic.compiler.model import Api, ApiKind, BackendType, HttpMethod, Route
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.base import Reporter
@@ -26,8 +31,6 @@ from apic.targets.base import Reporter
 LAMBDA_ARN = re.compile(
     r"arn:aws[a-z-]*:lambda:(?P<region>[a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?"
 )
-LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
-VARIABLE = re.compile(r"\{([^}]+)\}")
 
 
 class Integrations:
@@ -35,14 +38,6 @@ class Integrations:
         self.api = api
         self.reporter = reporter
         self.cached = {id(r) for r in cached_routes(api)} if api.kind is ApiKind.REST else set()
-        self.said: set[tuple[str, str]] = set()
-
-    def refuse(
-        self, code: Any, node: Any, field: str | None, message: str, key: str, help: str | None = None
-    ) -> None:
-        if (key, message) not in self.said:
-            self.said.add((key, message))
-            self.reporter.report(code, node, field, message, help=help)
 
     def integration(self, route: Route, method: HttpMethod) -> dict[str, Any] | None:
         backend = self.api.backend(route.backend)
@@ -80,16 +75,17 @@ class Integrations:
             }
             if backend.credentials:
                 written["credentials"] = backend.credentials
+            if rest:
+                written["requestParameters"] = dict(sorted(forward_parameters(route).items()))
             self.details(route, written, proxy=False)
             return written
         if backend.url is None:
-            self.refuse(
+            self.reporter.report(
                 codes.TARGET_MISSING_FIELD,
                 backend,
                 None,
                 f"backend `{backend.name}` needs `url`: API Gateway cannot reach a Kubernetes service by "
                 "name",
-                backend.name,
             )
             return None
         proxy = backend.type is not BackendType.HTTP
@@ -104,57 +100,39 @@ class Integrations:
         if backend.vpc_link is not None:
             link = next((v for v in self.api.vpc_links if v.name == backend.vpc_link), None)
             if link is None or link.id is None:
-                self.refuse(
+                self.reporter.report(
                     codes.TARGET_MISSING_FIELD,
                     link or backend,
                     None,
                     f"vpc_link `{backend.vpc_link}`: API Gateway's import connects to an existing VPC link; "
                     "give it its `id`",
-                    backend.vpc_link,
                 )
                 return None
             written |= {"connectionType": "VPC_LINK", "connectionId": stage_variables_in(link.id)}
         if backend.tls_verify is False:
             written["tlsConfig"] = {"insecureSkipVerification": True}
         if rest:
-            mappings = {
-                f"integration.request.path.{name}": f"method.request.path.{name}"
-                for name in VARIABLE.findall(upstream)
-            }
-            if not proxy:
-                mappings |= {
-                    f"integration.request.querystring.{p.name}": f"method.request.querystring.{p.name}"
-                    for p in route.query_params
-                }
-                mappings |= {
-                    f"integration.request.header.{p.name}": f"method.request.header.{p.name}"
-                    for p in route.header_params
-                }
-            written["requestParameters"] = mappings
+            written["requestParameters"] = rest_request_parameters(route, upstream, proxy)
         self.details(route, written, proxy=proxy)
-        if not written.get("requestParameters"):
-            written.pop("requestParameters", None)
         if rest and id(route) in self.cached:
             written["cacheKeyParameters"] = [source_text(k) for k in cache_keys(route)]
         return written
 
     def details(self, route: Route, written: dict[str, Any], *, proxy: bool) -> None:
-        """Forwarded values, mapping templates, integration responses: REST API spellings."""
+        """Mapping templates and integration responses (REST API spellings); an empty
+        `requestParameters` is left out."""
+        if not written.get("requestParameters"):
+            written.pop("requestParameters", None)
         if self.api.kind is not ApiKind.REST:
             if route.forward:
-                self.refuse(
+                self.reporter.report(
                     codes.TARGET_UNSUPPORTED,
                     route,
                     None,
                     f"{route.label}: HTTP API parameter mappings are not written by target openapi",
-                    route.label,
                     help="compile with target cfn, which writes them",
                 )
             return
-        mappings = written.setdefault("requestParameters", {})
-        for f in route.forward:
-            mappings[f"integration.request.{LOCATIONS[f.location]}.{f.name}"] = source_text(f.source)
-        written["requestParameters"] = dict(sorted(mappings.items()))
         templates = self.templates(route)
         if templates:
             written["requestTemplates"] = templates
@@ -182,13 +160,12 @@ class Integrations:
         function = backend.function or ""
         match = LAMBDA_ARN.fullmatch(function)
         if match is None:
-            self.refuse(
+            self.reporter.report(
                 codes.TARGET_MISSING_FIELD,
                 backend,
                 "function",
                 f"backend `{backend.name}`: API Gateway's import needs the function's ARN "
                 f"(arn:aws:lambda:REGION:ACCOUNT:function:NAME), not `{function}`",
-                backend.name,
             )
             return None
         partition = function.split(":")[1]

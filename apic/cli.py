@@ -574,33 +574,12 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
     if refused:
         return refused, EXIT_ERROR, 1
     target_options = configured | parse_target_options(target, args.option)
-    if args.controller is not None:
-        if "controller" not in target.options:
-            raise UsageError(
-                f"--controller picks the Ingress controller of target k8s; target `{target.name}` has none",
-                args.controller,
-            )
-        try:
-            target_options["controller"] = target.options["controller"].parse(args.controller)
-        except ValueError as expected:
-            raise UsageError(
-                f"--controller takes {expected}, not `{args.controller}`",
-                args.controller,
-                help=did_you_mean(args.controller, target.options["controller"].choices),
-            ) from None
-    if args.flavor is not None:
-        if "flavor" not in target.options:
-            raise UsageError(
-                f"--flavor picks the flavor of target openapi; target `{target.name}` has none", args.flavor
-            )
-        try:
-            target_options["flavor"] = target.options["flavor"].parse(args.flavor)
-        except ValueError as expected:
-            raise UsageError(
-                f"--flavor takes {expected}, not `{args.flavor}`",
-                args.flavor,
-                help=did_you_mean(args.flavor, target.options["flavor"].choices),
-            ) from None
+    for flag, name, value, owner in (
+        ("--controller", "controller", args.controller, "the Ingress controller of target k8s"),
+        ("--flavor", "flavor", args.flavor, "the flavor of target openapi"),
+    ):
+        if value is not None:
+            target_options[name] = shorthand_option(target, flag, name, value, owner)
     if args.check and args.output is None:
         raise UsageError("--check compares with the files in -o DIR: name the folder", "--check")
     if args.output is not None and args.output.exists() and not args.output.is_dir():
@@ -678,6 +657,20 @@ def run(args: argparse.Namespace, command_line: CommandLine) -> tuple[list[Diagn
         )
         return diagnostics, EXIT_ERROR, 1
     return diagnostics, EXIT_OK, 1
+
+
+def shorthand_option(target: Target, flag: str, name: str, value: str, owner: str) -> OptionValue:
+    """`--controller X` / `--flavor X`: `--option NAME=X` for the one target that has it."""
+    if name not in target.options:
+        raise UsageError(f"{flag} picks {owner}; target `{target.name}` has none", value)
+    try:
+        return target.options[name].parse(value)
+    except ValueError as expected:
+        raise UsageError(
+            f"{flag} takes {expected}, not `{value}`",
+            value,
+            help=did_you_mean(value, target.options[name].choices),
+        ) from None
 
 
 def run_import(

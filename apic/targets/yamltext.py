@@ -10,6 +10,7 @@ quotes what YAML 1.1 would read as another type.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -73,3 +74,11 @@ def dump(document: Any, *, dumper: type[yaml.SafeDumper] = BlockDumper, sort_key
 def dump_all(documents: Iterable[Any], *, dumper: type[yaml.SafeDumper] = BlockDumper) -> str:
     """Several documents, `---` between them, keys sorted."""
     return yaml.dump_all(list(documents), Dumper=dumper, sort_keys=True, **_SETTINGS)
+
+
+def document_artifact_text(document: Any, output_format: str) -> tuple[str, str]:
+    """(text, media type) of a document in `output_format` ("yaml" or "json"), keys in the
+    order written: the one serialization of the targets that write a document per api."""
+    if output_format == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n", "application/json"
+    return dump(document, sort_keys=False), "application/yaml"

@@ -8,7 +8,6 @@ does approximately (quotas per minute and project, CORS left to the backend) a w
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
@@ -19,7 +18,7 @@ from apic.compiler.model import ApiKind, GatewayModel
 from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption, no_api
 from apic.targets.cloud_endpoints.build import EndpointsDocument, slug
 from apic.targets.unwritten import TLS_IN_CONFIG
-from apic.targets.yamltext import dump
+from apic.targets.yamltext import document_artifact_text
 
 # a Google Cloud project id: 6-30 lower-case letters, digits and hyphens, starting with a letter
 PROJECT_ID = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
@@ -65,16 +64,7 @@ class CloudEndpointsTarget(Target):
             builder = EndpointsDocument(api, options)
             document = builder.build()
             diagnostics.extend(builder.diagnostics)
-            name = slug(api.name)
-            if (output_format or "yaml") == "json":
-                text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-                artifacts.append(Artifact(PurePosixPath(f"{name}.endpoints.json"), text, "application/json"))
-            else:
-                artifacts.append(
-                    Artifact(
-                        PurePosixPath(f"{name}.endpoints.yaml"),
-                        dump(document, sort_keys=False),
-                        "application/yaml",
-                    )
-                )
+            fmt = output_format or "yaml"
+            text, media = document_artifact_text(document, fmt)
+            artifacts.append(Artifact(PurePosixPath(f"{slug(api.name)}.endpoints.{fmt}"), text, media))
         return CompileResult(tuple(artifacts), tuple(diagnostics))

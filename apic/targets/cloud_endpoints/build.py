@@ -49,6 +49,7 @@ def endpoints_path(path: str) -> str:
 
 class EndpointsDocument(Reporter):
     once_per_place: ClassVar[bool] = True  # routes sharing a backend: one finding on it
+
     def __init__(self, api: Api, options: Mapping[str, OptionValue]) -> None:
         self.api = api
         self.options = options

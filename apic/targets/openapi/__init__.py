@@ -11,7 +11,6 @@ loses of an authorizer is said on it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
@@ -24,7 +23,7 @@ from apic.targets.base import Artifact, CompileResult, OptionValue, Target, Targ
 from apic.targets.openapi.cors import cors_extensions
 from apic.targets.openapi.document import Output, api_document
 from apic.targets.openapi.integrations import Integrations
-from apic.targets.yamltext import dump
+from apic.targets.yamltext import document_artifact_text
 
 OPENAPI = API_GATEWAY.without(
     Feature.WEBSOCKET_APIS,
@@ -75,12 +74,9 @@ class OpenApiTarget(Target):
                 document = plain(api, document, out)
             diagnostics.extend(out.diagnostics)
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", api.name).strip("-") or "api"
-            if (output_format or "yaml") == "json":
-                text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-                artifacts.append(Artifact(PurePosixPath(f"{name}.openapi.json"), text, "application/json"))
-            else:
-                text = dump(document, sort_keys=False)
-                artifacts.append(Artifact(PurePosixPath(f"{name}.openapi.yaml"), text, "application/yaml"))
+            fmt = output_format or "yaml"
+            text, media = document_artifact_text(document, fmt)
+            artifacts.append(Artifact(PurePosixPath(f"{name}.openapi.{fmt}"), text, media))
         return CompileResult(tuple(artifacts), tuple(diagnostics))
 
 

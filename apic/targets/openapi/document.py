@@ -114,9 +114,8 @@ def api_document(api: Api, out: Output, operation_extras: Any = None) -> dict[st
         }
     if api.gateway_responses:
         doc["x-amazon-apigateway-gateway-responses"] = {
-            g.type: {
-                k: v
-                for k, v in {
+            g.type: dropped(
+                {
                     "statusCode": g.status,
                     "responseParameters": {
                         f"gatewayresponse.header.{h}": source_text(s) for h, s in g.headers.items()
@@ -124,9 +123,8 @@ def api_document(api: Api, out: Output, operation_extras: Any = None) -> dict[st
                     if g.headers is not None
                     else None,
                     "responseTemplates": {t.content_type: t.text for t in g.templates} or None,
-                }.items()
-                if v is not None
-            }
+                }
+            )
             for g in api.gateway_responses
         }
     paths: dict[str, dict[str, Any]] = {}
@@ -146,28 +144,28 @@ def api_document(api: Api, out: Output, operation_extras: Any = None) -> dict[st
 
 
 def cors_policy(c: Any) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in {
+    return dropped(
+        {
             "allow_origins": list(c.allow_origins) or None,
             "allow_methods": list(c.allow_methods) or None,
             "allow_headers": list(c.allow_headers) or None,
             "expose_headers": list(c.expose_headers) or None,
             "allow_credentials": c.allow_credentials,
             "max_age": c.max_age and str(c.max_age),
-        }.items()
-        if v is not None
-    }
+        }
+    )
+
+
+def dropped(values: dict[str, Any]) -> dict[str, Any]:
+    """Unset fields are left out; an empty map or list is kept, because `{}` is not unset."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def throttle(t: Any) -> dict[str, Any] | None:
+    return None if t is None else dropped({"rate": t.rate and str(t.rate), "burst": t.burst})
 
 
 def extensions(doc: dict[str, Any], api: Api, out: Output) -> None:
-    def dropped(values: dict[str, Any]) -> dict[str, Any]:
-        """Unset fields are left out; an empty map or list is kept, because `{}` is not unset."""
-        return {k: v for k, v in values.items() if v is not None}
-
-    def throttle(t: Any) -> dict[str, Any] | None:
-        return None if t is None else dropped({"rate": t.rate and str(t.rate), "burst": t.burst})
-
     if api.vpc_links:
         doc["x-apic-vpc-links"] = {
             v.name: dropped(
@@ -427,15 +425,13 @@ def operation(
     ]
     for where, declared in (("query", route.query_params), ("header", route.header_params)):
         for p in declared:
-            schema = {
-                k: v
-                for k, v in {
+            schema = dropped(
+                {
                     "type": p.type and p.type.value,
                     "enum": list(p.enum) if p.enum else None,
                     "default": p.default,
-                }.items()
-                if v is not None
-            }
+                }
+            )
             if p.enum == ():
                 out.refuse(p, "enum", f"{route.label}: parameter `{p.name}` has an empty enum")
             entry: dict[str, Any] = {"name": p.name, "in": where, "schema": schema}
@@ -455,27 +451,18 @@ def operation(
     if route.healthcheck:
         op["x-apic-healthcheck"] = True
     if route.throttle is not None:
-        op["x-apic-throttle"] = {
-            k: v
-            for k, v in {
-                "rate": route.throttle.rate and str(route.throttle.rate),
-                "burst": route.throttle.burst,
-            }.items()
-            if v is not None
-        }
+        op["x-apic-throttle"] = throttle(route.throttle)
     if route.cors is not None:
         op["x-apic-cors"] = route.cors
     if route.cache is not None:
-        op["x-apic-cache"] = {
-            k: v
-            for k, v in {
+        op["x-apic-cache"] = dropped(
+            {
                 "ttl": route.cache.ttl and str(route.cache.ttl),
                 "keys": [source_text(k) for k in route.cache.keys] or None,
                 "encrypted": route.cache.encrypted,
                 "path_keys": route.cache.path_keys,
-            }.items()
-            if v is not None
-        }
+            }
+        )
     if route.validate is not None:
         op["x-amazon-apigateway-request-validator"] = VALIDATORS[route.validate][0]
     return op

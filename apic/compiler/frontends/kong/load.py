@@ -154,6 +154,9 @@ class KongLowerer:
         self.services: dict[str, Service] = {}
         self.global_plugins: dict[str, Plugin] = {}
         self.route_plugins: dict[str, dict[str, Plugin]] = {}
+        # top-level plugins for a service, by its name or id, until the service is read
+        self.pending_service_plugins: dict[str, dict[str, Plugin]] = {}
+        self.upstreams: dict[str, dict[str, Any]] = {}
 
     # -- places and reports --------------------------------------------------------------
     def span(self, pointer: str) -> Span:
@@ -255,10 +258,6 @@ class KongLowerer:
             self.pending_service_plugins.setdefault(_reference(target_service), {})[plugin.name] = plugin
         else:
             self.global_plugins[plugin.name] = plugin
-
-    @property
-    def pending_service_plugins(self) -> dict[str, dict[str, Plugin]]:
-        return self.__dict__.setdefault("_pending_service_plugins", {})
 
     # -- services ------------------------------------------------------------------------
     def service(self, value: Any, pointer: str) -> None:

@@ -3,9 +3,23 @@
 
 from __future__ import annotations
 
-from apic.compiler.plan.samples import Sample, concrete_paths, sample_host, samples
+import re
 
-__all__ = ["Sample", "concrete_paths", "host_matches", "sample_host", "samples", "table_text"]
+from apic.compiler.plan.patterns import path_pattern
+from apic.compiler.plan.samples import Sample, concrete_paths, sample_host, samples
+from apic.compiler.plan.upstream import upstream_template
+
+__all__ = [
+    "Sample",
+    "concrete_paths",
+    "expected_path",
+    "host_matches",
+    "sample_host",
+    "samples",
+    "table_text",
+]
+
+_VARIABLE = re.compile(r"\{([^{}]+)\}")
 
 
 def table_text(found: list[Sample]) -> str:
@@ -18,3 +32,19 @@ def host_matches(pattern: str, host: str) -> bool:
     if pattern.startswith("*."):
         return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
     return pattern == host
+
+
+def expected_path(sample: Sample) -> str:
+    """The path the model says the backend gets: the route's upstream path with the values the
+    sample's path gives its variables (API Gateway strips the base path first)."""
+    route = sample.expected
+    assert route is not None
+    base = "/" + sample.placement.base_path if sample.placement.base_path else ""
+    own = sample.path[len(base) :] or "/"
+    pattern = path_pattern(route.path)
+    if pattern.catch_all:
+        return own
+    match = re.fullmatch(pattern.regex[1:-1], own)
+    assert match is not None, (route.path, own)
+    captures = dict(pattern.captures)
+    return _VARIABLE.sub(lambda m: match.group(captures[m.group(1)]), upstream_template(route))

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 from conftest import ROOT, check_golden
 from nginx_checks import Prefix, echo_backends, free_port, nginx_test, prepare, running, send
-from route_samples import Sample, samples
+from route_samples import Sample, expected_path, samples
 from test_cfn import case_input, diagnostic_lines
 
 from apic.api import load
@@ -26,8 +26,6 @@ from apic.compiler.backends import with_backends
 from apic.compiler.diagnostics import Severity
 from apic.compiler.model import GatewayModel, SourceKind
 from apic.compiler.plan.consumers import KeyValue, key_plan
-from apic.compiler.plan.patterns import path_pattern
-from apic.compiler.plan.upstream import upstream_template
 from apic.targets.base import OptionValue
 from apic.targets.nginx import NginxTarget
 from apic.targets.nginx.access import ident
@@ -93,22 +91,6 @@ def keys_files(model: GatewayModel, keys_dir: str) -> tuple[dict[str, str], dict
             path = f"{keys_dir}/{ident(api.name)[5:]}.keys"
             files[path] = files.get(path, "") + f'"~^{value}$" "{name}";\n'
     return files, keys
-
-
-def expected_path(sample: Sample) -> str:
-    """The path the model says the backend gets: the route's upstream path with the values the
-    sample's path gives its variables (API Gateway strips the base path first)."""
-    route = sample.expected
-    assert route is not None
-    base = "/" + sample.placement.base_path if sample.placement.base_path else ""
-    own = sample.path[len(base) :] or "/"
-    pattern = path_pattern(route.path)
-    if pattern.catch_all:
-        return own
-    match = re.fullmatch(pattern.regex[1:-1], own)
-    assert match is not None, (route.path, own)
-    captures = dict(pattern.captures)
-    return _VARIABLE.sub(lambda m: match.group(captures[m.group(1)]), upstream_template(route))
 
 
 def key_for(model: GatewayModel, sample: Sample, keys: dict[tuple[str, str], str]) -> str | None:

@@ -11,6 +11,7 @@ that stands in for the anonymous), so an import never makes an API less protecte
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from apic.compiler.model import (
     Backend,
     CorsPolicy,
     Duration,
+    ForwardMapping,
     GatewayModel,
     HttpMethod,
     ParamSource,
@@ -75,7 +77,32 @@ ACCESS_PLUGINS = {
     "session",
     "vault-auth",
 }
-CARRIED = {"key-auth", "basic-auth", "openid-connect", "rate-limiting", "cors"}
+# plugins that answer or turn away requests with code of their own (Lua, a cloud function):
+# left out, the imported routes would send to the Service what they never reached
+REPLACING_PLUGINS = {
+    "aws-lambda": "answers the requests with an AWS Lambda function instead of the upstream",
+    "azure-functions": "answers the requests with an Azure Function instead of the upstream",
+    "openwhisk": "answers the requests with an OpenWhisk action instead of the upstream",
+    "pre-function": "runs Lua code of its own before proxying, which may answer, redirect or refuse requests",
+    "post-function": "runs Lua code of its own, which may answer, redirect or refuse requests",
+    "serverless-functions": "runs Lua code of its own, which may answer, redirect or refuse requests",
+}
+CARRIED = {
+    "key-auth",
+    "basic-auth",
+    "openid-connect",
+    "rate-limiting",
+    "cors",
+    "request-transformer",
+    "correlation-id",
+}
+# request-transformer templates apic reads back: `$(uri_captures["id"])` and the like
+TEMPLATE = re.compile(r'\$\((uri_captures|query_params|headers)(?:\["([^"\]]+)"\]|\.([A-Za-z0-9_-]+))\)')
+TEMPLATE_SOURCES = {
+    "uri_captures": SourceKind.PATH,
+    "query_params": SourceKind.QUERY,
+    "headers": SourceKind.HEADER,
+}
 # route fields that narrow which requests match: left out, the route matches more
 NARROWING = ("hosts", "headers", "snis", "sources", "destinations")
 OPENS = "apic cannot say whom this plugin lets in; the import stops rather than open the route"
@@ -461,6 +488,10 @@ class KongLowerer:
             )
             return
         self.taken.update((m, template) for m in methods)
+        settings = dict(settings)
+        if "upstream_path" in settings:  # request-transformer's `replace.uri`: the whole path
+            replaced = settings.pop("upstream_path")
+            upstream = None if replaced == template else replaced
         self.routes[key] = Route(
             methods=methods,
             path=template,
@@ -479,6 +510,7 @@ class KongLowerer:
         when an access plugin cannot be carried (reported as an error)."""
         requirements: list[AuthRequirement] = []
         settings: dict[str, Any] = {}
+        failed = False  # every plugin is read, so that each one that cannot be carried is said
         for name in sorted(plugins):
             plugin = plugins[name]
             if not plugin.enabled:
@@ -490,7 +522,8 @@ class KongLowerer:
                     f"`{plugin.config['anonymous']}`; apic cannot carry which routes accept it",
                     error=True,
                 )
-                return None
+                failed = True
+                continue
             if name == "key-auth":
                 requirements.append(self.key_auth(plugin))
             elif name == "basic-auth":
@@ -501,7 +534,8 @@ class KongLowerer:
             elif name == "openid-connect":
                 found = self.openid_connect(plugin, label)
                 if found is None:
-                    return None
+                    failed = True
+                    continue
                 requirements.append(found)
             elif name == "rate-limiting":
                 throttle = self.throttle(plugin, label)
@@ -509,20 +543,116 @@ class KongLowerer:
                     settings["throttle"] = throttle
             elif name == "cors":
                 settings["cors"] = self.cors(plugin)
+            elif name == "request-transformer":
+                settings.update(self.request_transformer(plugin, label))
+            elif name == "correlation-id":
+                header = plugin.config.get("header_name", "Kong-Request-ID")
+                mapping = ForwardMapping(
+                    location=SourceKind.HEADER,
+                    name=str(header),
+                    source=ParamSource(kind=SourceKind.CONTEXT, name="requestId"),
+                    span=self.span(plugin.pointer),
+                )
+                settings["forward"] = tuple(
+                    sorted((*settings.get("forward", ()), mapping), key=lambda m: (m.location, m.name))
+                )
             else:
+                stops = name in ACCESS_PLUGINS or name in REPLACING_PLUGINS
                 if plugin.pointer not in self.said:  # a service's or global plugin: once, where written
                     self.said.add(plugin.pointer)
                     self.not_carried(
                         plugin.pointer,
-                        f"plugin `{name}` is not carried",
-                        error=name in ACCESS_PLUGINS,
+                        f"plugin `{name}` "
+                        + (f"{REPLACING_PLUGINS[name]}; " if name in REPLACING_PLUGINS else "is ")
+                        + (
+                            "it is not carried, and the import stops"
+                            if name in REPLACING_PLUGINS
+                            else "not carried"
+                        ),
+                        error=stops,
                         help=OPENS if name in ACCESS_PLUGINS else None,
                     )
-                if name in ACCESS_PLUGINS:
-                    return None
+                if stops:
+                    failed = True
+                    continue
+        if failed:
+            return None
         if requirements:
             settings["auth"] = (tuple(requirements),)
         return settings
+
+    def request_transformer(self, plugin: Plugin, label: str) -> dict[str, Any]:
+        """`replace.uri` as the upstream path, headers and query parameters it adds as
+        `forward` mappings (set, as apic writes them: removed first, then added); anything
+        else it does is reported."""
+        config = plugin.config
+        found: dict[str, Any] = {}
+        forward: list[ForwardMapping] = []
+        replace_section = config.get("replace") if isinstance(config.get("replace"), dict) else {}
+        uri = replace_section.get("uri")
+        if isinstance(uri, str) and uri:
+            path = TEMPLATE.sub(
+                lambda m: (
+                    "{" + (m.group(2) or m.group(3)) + "}" if m.group(1) == "uri_captures" else m.group(0)
+                ),
+                uri,
+            )
+            if "$(" in path:
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: request-transformer `replace.uri` `{uri}` is not carried",
+                )
+            else:
+                found["upstream_path"] = path
+        add = config.get("add") if isinstance(config.get("add"), dict) else {}
+        for key, location in (("headers", SourceKind.HEADER), ("querystring", SourceKind.QUERY)):
+            for entry in _strings(add.get(key)):
+                name, _, value = entry.partition(":")
+                source = self.template_source(value)
+                if not name or source is None:
+                    self.not_carried(
+                        plugin.pointer, f"route `{label}`: request-transformer adds `{entry}`; not carried"
+                    )
+                    continue
+                forward.append(
+                    ForwardMapping(
+                        location=location, name=name, source=source, span=self.span(plugin.pointer)
+                    )
+                )
+        removed = {n.lower() for n in _strings((config.get("remove") or {}).get("headers"))}
+        added = {m.name.lower() for m in forward if m.location is SourceKind.HEADER}
+        unread = {
+            section: sorted(
+                k for k, v in (config.get(section) or {}).items() if v and (section, k) not in READ_PARTS
+            )
+            for section in ("remove", "rename", "replace", "add", "append")
+            if isinstance(config.get(section), dict)
+        }
+        if removed - added:
+            unread.setdefault("remove", []).append("headers")
+        for name in sorted(added - removed):
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: request-transformer adds header `{name}` only when the client sent none; "
+                "the imported `forward` always sets it",
+            )
+        for section, keys in sorted(unread.items()):
+            for key in keys:
+                self.not_carried(
+                    plugin.pointer, f"route `{label}`: request-transformer `{section}.{key}` is not carried"
+                )
+        if forward:
+            found["forward"] = tuple(sorted(forward, key=lambda m: (m.location, m.name)))
+        return found
+
+    @staticmethod
+    def template_source(value: str) -> ParamSource | None:
+        """What a request-transformer value reads: a template of a whole capture, query
+        parameter or header, or a fixed value."""
+        match = TEMPLATE.fullmatch(value)
+        if match is not None:
+            return ParamSource(kind=TEMPLATE_SOURCES[match.group(1)], name=match.group(2) or match.group(3))
+        return None if "$(" in value else ParamSource(kind=SourceKind.STATIC, name=value)
 
     def named(self, authorizer: Authorizer) -> AuthRequirement:
         self.authorizers.setdefault(authorizer.name, authorizer)
@@ -567,6 +697,15 @@ class KongLowerer:
                 plugin.pointer,
                 f"route `{label}`: openid-connect without `issuer` cannot be carried (Kong's plugin schema "
                 "requires one, so Kong refuses this plugin too)",
+                error=True,
+            )
+            return None
+        parts = urllib.parse.urlsplit(issuer)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: openid-connect issuer `{issuer}` is not a URL apic can check tokens "
+                "against (a placeholder?); the route's check cannot be carried",
                 error=True,
             )
             return None
@@ -647,6 +786,9 @@ class KongLowerer:
                 span=self.span(plugin.pointer),
             )
         return str(self.policies[settings].name)
+
+
+READ_PARTS = {("replace", "uri"), ("add", "headers"), ("add", "querystring"), ("remove", "headers")}
 
 
 def _strings(value: Any) -> tuple[str, ...]:

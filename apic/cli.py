@@ -299,8 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--from",
         dest="source",
         required=True,
-        choices=("aws-export", "kong"),
-        help="what FILE is: aws-export (OpenAPI with x-amazon-apigateway-* extensions) or kong (a decK file)",
+        choices=("aws-export", "kong", "k8s"),
+        help="what FILE is: aws-export (OpenAPI with x-amazon-apigateway-* extensions), kong (a decK file) "
+        "or k8s (Ingress or HTTPRoute objects)",
     )
     import_p.add_argument(
         "-o", "--output", type=Path, default=None, help="write the .gw file here (default: stdout)"

@@ -27,6 +27,7 @@ from apic.compiler.source import SourceFile
 SOURCES = {
     "aws-export": "an API Gateway export (OpenAPI 3 or Swagger 2 with x-amazon-apigateway-* extensions)",
     "kong": "a Kong declarative configuration (a decK file, YAML or JSON)",
+    "k8s": "Kubernetes Ingress or HTTPRoute objects (a YAML stream or a List, with Kong's KongPlugins)",
 }
 CATCH_ALL = "$default"
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -48,13 +49,11 @@ def import_file(
     """Import `path` (or `text`, standing for its content) read as `source` (see SOURCES)."""
     if source not in SOURCES:
         raise ValueError(f"unknown import source {source!r}")
-    if source == "kong":
+    if source in ("kong", "k8s") and path.suffix.lower() in OPENAPI_SUFFIXES:
+        from apic.compiler.frontends.k8s.load import load_k8s
         from apic.compiler.frontends.kong.load import load_kong
 
-        if path.suffix.lower() in OPENAPI_SUFFIXES:
-            loaded = load_kong(path, options, text)
-        else:
-            loaded = load(path, options, text)
+        loaded = (load_kong if source == "kong" else load_k8s)(path, options, text)
     else:
         loaded = load(path, options, text)
     diagnostics = list(loaded.diagnostics)

@@ -18,14 +18,17 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import shared_path
+from conftest import check_golden, shared_path
 from gateway_checks import gateway_pick
 from gateway_checks import problems as gateway_problems
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from k8s_checks import alb_rule, kong_controller_problems, kong_routes, nginx_pick, problems
 from kong_checks import kong_pick
 from route_samples import samples
 
 from apic.api import load
+from apic.cli import main
 from apic.compiler.frontends.base import LoadOptions
 from apic.importer import import_file
 from apic.targets.gateway_api import GatewayApiTarget
@@ -268,3 +271,278 @@ def test_kong_for_kubernetes_fixtures_route_alike_without_their_plugins(
             if a != b:
                 differ.append(f"{method} {host}{path}: Kong {a}, imported {b}")
     assert differ == []
+
+
+HERE = Path(__file__).parent / "imports" / "k8s"
+
+
+def test_a_clusters_objects_import_to_their_golden_gw(update_goldens: bool) -> None:
+    """A YAML stream with a `List` inside: an ingress-nginx Ingress (a named regex capture,
+    rewrite-target, a timeout, TLS), an Ingress of a class apic does not know (Exact, a
+    port by name, a default backend), a ConfigMap, and an HTTPRoute with a header match,
+    weighted backends, a fixed header and a timeout. Positions count characters, so the
+    `é` before them must not move them."""
+    imported = import_file(HERE / "cluster.yaml", "k8s", LoadOptions(project_root=HERE))
+    assert imported.text is not None
+    check_golden(HERE / "cluster.gw", imported.text, update_goldens)
+    said = [(d.code, d.severity.value, *d.span.start_location) for d in imported.diagnostics]
+    assert said == [
+        ("IM001", "warning", 8, 5),  # regexes without regard to case
+        ("IM001", "warning", 9, 5),  # `$1` of a path without captures
+        ("IM001", "warning", 11, 5),  # ssl-redirect
+        ("IM001", "warning", 25, 13),  # a regex without `$`
+        ("IM001", "warning", 41, 7),  # default backend
+        ("IM001", "warning", 54, 43),  # a port by name
+        ("IM001", "warning", 55, 5),  # the ConfigMap
+        ("IM001", "warning", 70, 11),  # a header match
+        ("IM001", "warning", 71, 7),  # weighted backends
+    ]
+
+
+INGRESS = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations:
+    {annotation}
+spec:
+  ingressClassName: {controller}
+  rules:
+    - http:
+        paths:
+          - path: /a
+            pathType: Prefix
+            backend:
+              service: {{name: web, port: {{number: 80}}}}
+"""
+ROUTE = """apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web}
+spec:
+  rules:
+    - backendRefs: [{name: web, port: 80}]
+      filters:
+        - type: ExtensionRef
+          extensionRef: {group: gateway.envoyproxy.io, kind: SecurityPolicy, name: jwt}
+"""
+REFUSALS = {
+    "ingress-nginx external auth": (
+        INGRESS.format(
+            annotation="nginx.ingress.kubernetes.io/auth-url: https://auth.internal/check", controller="nginx"
+        ),
+        "k8s.yaml:6:5: error[IM001] Ingress `web`: annotation `nginx.ingress.kubernetes.io/auth-url` is not "
+        "carried",
+    ),
+    "ingress-nginx allow list": (
+        INGRESS.format(
+            annotation="nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8", controller="nginx"
+        ),
+        "k8s.yaml:6:5: error[IM001] Ingress `web`: annotation "
+        "`nginx.ingress.kubernetes.io/whitelist-source-range`",
+    ),
+    "ALB cognito": (
+        INGRESS.format(annotation="alb.ingress.kubernetes.io/auth-type: cognito", controller="alb"),
+        "k8s.yaml:6:5: error[IM001] Ingress `web`: annotation `alb.ingress.kubernetes.io/auth-type` is not "
+        "carried",
+    ),
+    "a KongPlugin apic cannot say": (
+        INGRESS.format(annotation="konghq.com/plugins: staff-only", controller="kong")
+        + "---\napiVersion: configuration.konghq.com/v1\nkind: KongPlugin\nmetadata: {name: staff-only}\n"
+        "plugin: acl\nconfig: {allow: [staff]}\n",
+        "k8s.yaml:20:1: error[IM001] plugin `acl` is not carried",
+    ),
+    "an ExtensionRef filter": (
+        ROUTE,
+        "k8s.yaml:8:11: error[IM001] HTTPRoute `web`: ExtensionRef filter `jwt` is the implementation's own",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_what_decides_who_gets_in_stops_the_import(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Left out, each would open what the cluster closes: nothing is written, exit 2."""
+    text, message = REFUSALS[name]
+    objects = tmp_path / "k8s.yaml"
+    objects.write_text(text, encoding="utf-8")
+    out = tmp_path / "api.gw"
+    assert main(["import", str(objects), "--from", "k8s", "-o", str(out)]) == 2
+    assert message in capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    assert not out.exists()
+
+
+def test_the_import_writes_the_gw_it_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    objects = tmp_path / "k8s.yaml"
+    objects.write_text(
+        INGRESS.format(annotation="konghq.com/strip-path: 'true'", controller="kong"), encoding="utf-8"
+    )
+    out = tmp_path / "api.gw"
+    assert main(["import", str(objects), "--from", "k8s", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert (
+        'route ANY "/a/{proxy+}" {\n    backend       = backend.web\n    upstream_path = "/{proxy+}"\n  }'
+        in text
+    )
+    assert load(out).model is not None
+
+
+def test_a_file_without_ingresses_or_routes_is_not_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    objects = tmp_path / "k8s.yaml"
+    objects.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n", encoding="utf-8")
+    assert main(["import", str(objects), "--from", "k8s"]) == 2
+    assert (
+        "k8s.yaml:1:1: error[SC017] `k8s.yaml` holds no Ingress or HTTPRoute objects"
+        in capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    )
+
+
+def test_a_syntax_error_in_a_later_document_is_placed_in_the_file(tmp_path: Path) -> None:
+    objects = tmp_path / "k8s.yaml"
+    objects.write_text(
+        INGRESS.format(annotation="a: b", controller="kong") + "---\nkind: [\n", encoding="utf-8"
+    )
+    imported = import_file(objects, "k8s", LoadOptions(project_root=tmp_path))
+    assert imported.text is None
+    assert [(d.code, d.span.start_location[0]) for d in imported.diagnostics] == [("PA015", 17)]
+
+
+@pytest.mark.parametrize(
+    ("path", "path_type", "controller", "templates", "notes"),
+    [
+        ("/a/", "Prefix", None, ("/a", "/a/{proxy+}"), 0),  # by path element: `/a/` is `/a`
+        ("/", "Prefix", None, ("/", "/{proxy+}"), 0),
+        ("/a", "Exact", None, ("/a",), 0),
+        ("/a/", "Exact", None, (), 0),
+        ("/{a}", "Exact", None, (), 0),
+        ("/a", "ImplementationSpecific", None, (), 0),  # a controller apic does not know
+        ("/~/a/(?P<id>[^/]+)$", "ImplementationSpecific", "kong", ("/a/{id}",), 0),
+        ("/a", "ImplementationSpecific", "kong", ("/a", "/a/{proxy+}"), 1),  # a string prefix
+        ("/a/(?P<id>[^/]+)$", "ImplementationSpecific", "nginx", ("/a/{id}",), 0),
+        ("/a/?*", "ImplementationSpecific", "alb", ("/a/{proxy+}",), 0),
+        ("/a/*/b", "ImplementationSpecific", "alb", ("/a/{p2}/b",), 1),
+        ("/a*", "ImplementationSpecific", "alb", (), 0),
+        ("/a/b", "ImplementationSpecific", "alb", ("/a/b",), 0),
+    ],
+)
+def test_ingress_paths_as_templates(
+    path: str, path_type: str, controller: str | None, templates: tuple[str, ...], notes: int, tmp_path: Path
+) -> None:
+    annotations = "nginx.ingress.kubernetes.io/use-regex: 'true'" if controller == "nginx" else "a: b"
+    text = INGRESS.format(annotation=annotations, controller=controller or "traefik")
+    text = text.replace("path: /a\n", f"path: '{path}'\n").replace(
+        "pathType: Prefix", f"pathType: {path_type}"
+    )
+    imported = import_file(Path("/virtual/k8s.yaml"), "k8s", text=text)
+    found = load(Path("/virtual/back.gw"), text=imported.text).model if imported.text else None
+    paths = tuple(r.path for a in found.apis for r in a.routes) if found is not None else ()
+    assert paths == templates
+    about_path = [
+        d for d in imported.diagnostics if d.span.start_location[0] == 12 and "case" not in d.message
+    ]
+    assert len(about_path) == notes + (0 if templates else 1)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 70_000) | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+path_entry = st.fixed_dictionaries(
+    {},
+    optional={
+        "path": st.sampled_from(["/", "/a", "/~/a/(?P<x>[^/]+)$", "/a/?*", "a", "/a/(", "/{x}"])
+        | json_values,
+        "pathType": st.sampled_from(["Exact", "Prefix", "ImplementationSpecific", "Other"]) | json_values,
+        "backend": st.fixed_dictionaries(
+            {"service": st.fixed_dictionaries({"name": st.sampled_from(["web", ""]), "port": json_values})}
+        )
+        | json_values,
+    },
+)
+ingress = st.fixed_dictionaries(
+    {
+        "kind": st.just("Ingress"),
+        "metadata": st.fixed_dictionaries(
+            {"name": st.sampled_from(["web", "x"])},
+            optional={
+                "annotations": st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "konghq.com/methods",
+                            "konghq.com/plugins",
+                            "konghq.com/strip-path",
+                            "nginx.ingress.kubernetes.io/use-regex",
+                            "nginx.ingress.kubernetes.io/rewrite-target",
+                            "alb.ingress.kubernetes.io/conditions.web",
+                            "alb.ingress.kubernetes.io/actions.web",
+                            "alb.ingress.kubernetes.io/ssl-policy",
+                        ]
+                    ),
+                    st.text(max_size=12),
+                    max_size=3,
+                ),
+                "namespace": json_values,
+            },
+        ),
+        "spec": st.fixed_dictionaries(
+            {},
+            optional={
+                "ingressClassName": st.sampled_from(["kong", "nginx", "alb", "other"]) | json_values,
+                "rules": st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "host": json_values,
+                            "http": st.fixed_dictionaries({"paths": st.lists(path_entry, max_size=2)}),
+                        },
+                    ),
+                    max_size=2,
+                )
+                | json_values,
+                "tls": json_values,
+            },
+        )
+        | json_values,
+    },
+)
+http_route = st.fixed_dictionaries(
+    {
+        "kind": st.just("HTTPRoute"),
+        "metadata": st.just({"name": "r"}),
+        "spec": st.fixed_dictionaries(
+            {},
+            optional={
+                "hostnames": json_values,
+                "rules": st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "matches": json_values,
+                            "backendRefs": st.just([{"name": "web", "port": 80}]) | json_values,
+                            "filters": json_values,
+                            "timeouts": json_values,
+                        },
+                    ),
+                    max_size=2,
+                )
+                | json_values,
+            },
+        )
+        | json_values,
+    },
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(objects=st.lists(ingress | http_route | json_values, min_size=1, max_size=3))
+def test_any_objects_import_or_say_why(objects: list[Any]) -> None:
+    """Totality: whatever the objects hold, the import gives `.gw` text that loads back, or
+    diagnostics; never an exception."""
+    text = "\n---\n".join(json.dumps(o) for o in objects)
+    imported = import_file(Path("/virtual/k8s.yaml"), "k8s", text=text)
+    assert imported.text is not None or any(d.severity.value == "error" for d in imported.diagnostics)
+    if imported.text is not None:
+        assert load(Path("/virtual/back.gw"), text=imported.text).model is not None

@@ -15,7 +15,7 @@ from typing import Any
 
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
-from apic.compiler.frontends.k8s.documents import K8sObject
+from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
 from apic.compiler.frontends.k8s.load import K8sLowerer
 from apic.compiler.frontends.kong.load import OPENS, Plugin
 from apic.compiler.frontends.kong.paths import Converted
@@ -33,7 +33,7 @@ def read_http_route(lowerer: K8sLowerer, obj: K8sObject) -> None:
         lowerer.not_carried(obj.pointer, f"HTTPRoute `{obj.name}` has no `spec`", error=True)
         return
     label = f"HTTPRoute `{obj.name}`"
-    hostnames = [h for h in spec.get("hostnames") or [] if isinstance(h, str)]
+    hostnames = [h for h in listed(spec.get("hostnames")) if isinstance(h, str)]
     for n, host in enumerate(hostnames):
         lowerer.host_seen(host, f"{obj.pointer}/spec/hostnames/{n}")
     rules = spec.get("rules") if isinstance(spec.get("rules"), list) else [{}]
@@ -160,16 +160,16 @@ class RuleReader:
             where = f"{self.pointer}/filters/{n}"
             kind = item.get("type") if isinstance(item, dict) else None
             if kind == "URLRewrite":
-                path = (item.get("urlRewrite") or {}).get("path") or {}
+                path = mapping(mapping(item.get("urlRewrite")).get("path"))
                 if path.get("type") == "ReplaceFullPath" and isinstance(path.get("replaceFullPath"), str):
                     settings["upstream_path"] = path["replaceFullPath"]
                 else:
                     self.lowerer.not_carried(where, f"{self.label}: a URLRewrite other than ReplaceFullPath")
-                if (item.get("urlRewrite") or {}).get("hostname"):
+                if mapping(item.get("urlRewrite")).get("hostname"):
                     self.lowerer.not_carried(where, f"{self.label}: URLRewrite `hostname` is not carried")
             elif kind == "RequestHeaderModifier":
-                modifier = item.get("requestHeaderModifier") or {}
-                for header in modifier.get("set") or []:
+                modifier = mapping(item.get("requestHeaderModifier"))
+                for header in listed(modifier.get("set")):
                     if isinstance(header, dict) and isinstance(header.get("name"), str):
                         forward.append(
                             ForwardMapping(
@@ -183,15 +183,15 @@ class RuleReader:
                     self.lowerer.not_carried(
                         where, f"{self.label}: RequestHeaderModifier `{key}` is not carried"
                     )
-            elif kind == "CORS":
+            elif kind == "CORS" and isinstance(item.get("cors"), dict):
                 self.cors = True
-                settings["cors"] = self.cors_policy(item.get("cors") or {}, where)
+                settings["cors"] = self.cors_policy(item["cors"], where)
             elif kind == "ExtensionRef":
                 self.lowerer.not_carried(
                     where,
-                    f"{self.label}: ExtensionRef filter `{(item.get('extensionRef') or {}).get('name')}` "
-                    "is the "
-                    "implementation's own (often an auth policy); the import stops rather than drop it",
+                    f"{self.label}: ExtensionRef filter `{mapping(item.get('extensionRef')).get('name')}` "
+                    "is the implementation's own (often an auth policy); the import stops rather than "
+                    "drop it",
                     error=True,
                     help=OPENS,
                 )

@@ -12,12 +12,13 @@ IM001, an error where it decides who gets in.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
-from apic.compiler.frontends.k8s.documents import K8sObject
+from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
 from apic.compiler.frontends.k8s.load import Certificate, K8sLowerer
 from apic.compiler.frontends.kong.load import OPENS, Plugin, Service
 from apic.compiler.frontends.kong.paths import CAPTURE, Converted
@@ -200,7 +201,7 @@ class IngressReader:
         for n, section in enumerate(tls if isinstance(tls, list) else []):
             if not isinstance(section, dict) or not isinstance(section.get("secretName"), str):
                 continue
-            for host in section.get("hosts") or []:
+            for host in listed(section.get("hosts")):
                 if isinstance(host, str):
                     self.lowerer.certificate(
                         host, Certificate(section["secretName"], f"{self.pointer}/spec/tls/{n}/secretName")
@@ -209,7 +210,7 @@ class IngressReader:
 
 class KongIngress(IngressReader):
     """The Kong Ingress Controller: `konghq.com/methods` (or a KongIngress `route.methods`),
-    `strip-path` (off unless said), plugins by `konghq.com/plugins`, and `/~` regex paths."""
+    `strip-path` (on unless said), plugins by `konghq.com/plugins`, and `/~` regex paths."""
 
     controller_name = "Kong"
 
@@ -244,8 +245,8 @@ class KongIngress(IngressReader):
 
     def settings(self) -> dict[str, Any] | None:
         route = self.override()
-        listed = self.annotation(KONG + "methods")
-        methods = [m.strip() for m in listed.split(",")] if listed else route.get("methods") or []
+        given = self.annotation(KONG + "methods")
+        methods = [m.strip() for m in given.split(",")] if given else listed(route.get("methods"))
         found = []
         for method in methods:
             known = HttpMethod.__members__.get(str(method).upper())
@@ -263,7 +264,8 @@ class KongIngress(IngressReader):
             else (HttpMethod.ANY,)
         )
         strip = self.annotation(KONG + "strip-path")
-        self.strip = strip == "true" if strip is not None else route.get("strip_path") is True
+        # unsaid, Kong's route default holds: strip ("Rewriting paths", KIC reference)
+        self.strip = strip != "false" if strip is not None else route.get("strip_path") is not False
         plugins: dict[str, Plugin] = {}
         names = self.annotation(KONG + "plugins") or ""
         for reference in (n.strip() for n in names.split(",")):
@@ -369,7 +371,7 @@ class NginxIngress(IngressReader):
         if path_type == "Exact":
             return paths.exact(path)
         if self.regex:
-            return paths.regex(path)
+            return paths.regex(path, "ingress-nginx")
         if path_type == "Prefix":
             return paths.element_prefix(path)
         return paths.string_prefix(path, "ingress-nginx")
@@ -379,6 +381,14 @@ class NginxIngress(IngressReader):
         if target is None:
             return lambda template: None
         names = [m.group("name") for m in CAPTURE.finditer(path)]
+        wanted = [int(n) for n in re.findall(r"\$(\d+)", target)]
+        if any(n == 0 or n > len(names) for n in wanted):
+            self.lowerer.not_carried(
+                self.annotation_pointer(NGINX + "rewrite-target"),
+                f"{self.label}: rewrite-target `{target}` reads a group that `{path}` does not capture "
+                "by name; the upstream path is not carried",
+            )
+            return lambda template: None
 
         def rewritten(template: str) -> str | None:
             text = target
@@ -491,7 +501,7 @@ class AlbIngress(IngressReader):
             return None
         action_key = ALB + "actions." + name
         action = self.json(action_key)
-        groups = action.get("forwardConfig", {}).get("targetGroups") if isinstance(action, dict) else None
+        groups = mapping(mapping(action).get("forwardConfig")).get("targetGroups")
         if (
             not isinstance(action, dict)
             or action.get("type") != "forward"
@@ -509,7 +519,7 @@ class AlbIngress(IngressReader):
                 f"{self.label}: action `{name}` weighs {len(groups)} target groups; only the first is "
                 "carried",
             )
-        group = groups[0]
+        group = mapping(groups[0])
         port_text = str(group.get("servicePort", ""))
         if not isinstance(group.get("serviceName"), str) or not port_text.isdigit():
             self.lowerer.not_carried(
@@ -549,8 +559,12 @@ class AlbIngress(IngressReader):
         for condition in conditions if isinstance(conditions, list) else [conditions]:
             field = condition.get("field") if isinstance(condition, dict) else None
             if field == "http-request-method":
-                values = condition.get("httpRequestMethodConfig", {}).get("Values", [])
-                given = {HttpMethod.__members__[v] for v in values if v in HttpMethod.__members__}
+                values = listed(mapping(condition.get("httpRequestMethodConfig")).get("Values"))
+                given = {
+                    HttpMethod.__members__[v]
+                    for v in values
+                    if isinstance(v, str) and v in HttpMethod.__members__
+                }
                 methods = given if methods is None else methods & given
             else:
                 access = field == "source-ip"

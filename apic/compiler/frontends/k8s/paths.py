@@ -54,8 +54,9 @@ def string_prefix(path: str, controller: str) -> Converted:
     )
 
 
-def regex(pattern: str) -> Converted:
-    """A regex path: Kong's and ingress-nginx's named groups, or Gateway API's unnamed ones."""
+def regex(pattern: str, engine: str = "Kong") -> Converted:
+    """A regex path: Kong's and ingress-nginx's named groups, or Gateway API's unnamed ones;
+    `engine` names who matches it in what the conversion notes."""
     count = 0
 
     def name(_: re.Match[str]) -> str:
@@ -64,7 +65,18 @@ def regex(pattern: str) -> Converted:
         return f"(?<p{count}>"
 
     named = _GROUP.sub(name, pattern)
-    return convert("~" + named, kong2=False)
+    found = convert("~" + named, kong2=False)
+    if engine == "Kong":
+        return found
+    return Converted(
+        found.templates,
+        found.regex,
+        tuple(
+            note.replace("in Kong", f"to {engine}").replace("Kong also", f"{engine} also")
+            for note in found.notes
+        ),
+        found.problem,
+    )
 
 
 def alb_pattern(pattern: str) -> Converted:

@@ -76,6 +76,45 @@ def parse_source(text: str, span: Span | None = None) -> ParamSource | None:
 
 
 REQUEST_LOCATIONS = {SourceKind.PATH: "path", SourceKind.QUERY: "querystring", SourceKind.HEADER: "header"}
+# HTTP APIs' parameter mappings: `overwrite:header.X-Id: $request.path.id`, a fixed value as
+# it is, unquoted ("Transforming API requests and responses", API Gateway HTTP API guide)
+HTTP_SOURCE_TEXT = {
+    SourceKind.PATH: "$request.path.",
+    SourceKind.QUERY: "$request.querystring.",
+    SourceKind.HEADER: "$request.header.",
+    SourceKind.CONTEXT: "$context.",
+    SourceKind.STAGE_VARIABLE: "$stageVariables.",
+    SourceKind.INTEGRATION_HEADER: "$response.header.",
+}
+HTTP_TARGET = re.compile(r"overwrite:(?P<where>header|querystring)\.(?P<name>.+)", re.S)
+
+
+def http_source_text(source: ParamSource) -> str:
+    """A source in HTTP API parameter mapping syntax: `$request.path.id`, or a fixed value."""
+    return source.name if source.kind is SourceKind.STATIC else HTTP_SOURCE_TEXT[source.kind] + source.name
+
+
+def parse_http_source(text: str, span: Span | None = None) -> ParamSource | None:
+    """The inverse of `http_source_text`: a `$…` expression, or else a fixed value."""
+    if text.startswith("$"):
+        return parse_source(text, span)
+    return ParamSource(kind=SourceKind.STATIC, name=text, span=span)
+
+
+def http_request_parameters(route: Route) -> dict[str, str]:
+    """The route's forwarded headers and query parameters as an HTTP API integration's
+    `requestParameters`, sorted. A path parameter has no such mapping (HTTP APIs rewrite
+    the whole path): the caller refuses it. Target cfn writes these into
+    AWS::ApiGatewayV2::Integration, target openapi into x-amazon-apigateway-integration."""
+    return dict(
+        sorted(
+            (f"overwrite:{REQUEST_LOCATIONS[f.location]}.{f.name}", http_source_text(f.source))
+            for f in route.forward
+            if f.location is not SourceKind.PATH
+        )
+    )
+
+
 _VARIABLE = re.compile(r"\{([^}]+)\}")
 
 

@@ -196,3 +196,49 @@ def test_a_rest_preflight_is_an_options_mock_that_apic_does_not_read_as_a_route(
         in integration["responses"]["default"]["responseParameters"]
     )
     loads_back_to(model, result, tmp_path)
+
+
+HTTP_FORWARD = """api "orders" {
+  kind = http
+  backend "svc" { url = "https://orders.internal.example.com" }
+  route GET "/orders/{id}" {
+    backend = backend.svc
+    forward {
+      header "X-Source"     = "'gateway'"
+      header "X-Order"      = path.id
+      query "caller"        = context.requestId
+      header "X-Tenant"     = header.X-Tenant-Id
+    }
+  }
+}
+"""
+
+
+def test_an_http_apis_parameter_mappings_are_written_as_its_import_reads_them(tmp_path: Path) -> None:
+    """HTTP APIs spell mappings `overwrite:header.X: $request.path.id`, a fixed value unquoted
+    (API Gateway HTTP API guide, "Transforming API requests and responses")."""
+    source = tmp_path / "orders.gw"
+    source.write_text(HTTP_FORWARD, encoding="utf-8")
+    model, result = compile_openapi(source)
+    assert [d.message for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    document = yaml.safe_load(result.artifacts[0].text)
+    integration = document["paths"]["/orders/{id}"]["get"]["x-amazon-apigateway-integration"]
+    assert integration["requestParameters"] == {
+        "overwrite:header.X-Order": "$request.path.id",
+        "overwrite:header.X-Source": "gateway",
+        "overwrite:header.X-Tenant": "$request.header.X-Tenant-Id",
+        "overwrite:querystring.caller": "$context.requestId",
+    }
+    assert library_problems(document) == []
+    loads_back_to(model, result, tmp_path)
+
+
+def test_an_http_api_cannot_map_one_path_parameter(tmp_path: Path) -> None:
+    source = tmp_path / "orders.gw"
+    source.write_text(HTTP_FORWARD.replace('header "X-Order"', 'path "order"'), encoding="utf-8")
+    _, result = compile_openapi(source)
+    assert diagnostic_lines(result.diagnostics).splitlines()[0] == (
+        "8:7 error[TG001] GET /orders/{id}: HTTP APIs rewrite the whole path, not one path parameter "
+        "(`order`)"
+    )
+    assert result.artifacts == ()

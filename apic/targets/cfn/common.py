@@ -18,7 +18,6 @@ from apic.compiler.model import (
     MethodThrottle,
     Node,
     ParamSource,
-    SourceKind,
     Throttle,
     VpcLink,
 )
@@ -61,21 +60,6 @@ ACCESS_LOG_PRESETS = {
 def rest_source(source: ParamSource) -> str:
     """A mapping source as REST API Gateway writes it: `method.request.path.id`, `'static'`."""
     return source_text(source)
-
-
-def v2_source(source: ParamSource) -> str:
-    """The same source in HTTP API parameter mapping syntax: `$request.path.id`."""
-    if source.kind is SourceKind.STATIC:
-        return source.name
-    prefix = {
-        SourceKind.PATH: "$request.path.",
-        SourceKind.QUERY: "$request.querystring.",
-        SourceKind.HEADER: "$request.header.",
-        SourceKind.CONTEXT: "$context.",
-        SourceKind.STAGE_VARIABLE: "$stageVariables.",
-        SourceKind.INTEGRATION_HEADER: "$response.header.",
-    }[source.kind]
-    return prefix + source.name
 
 
 def tag_list(tags: dict[str, str] | None) -> list[dict[str, str]] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from apic.compiler import codes
-from apic.compiler.apigateway import stage_variables_in
+from apic.compiler.apigateway import http_request_parameters, http_source_text, stage_variables_in
 from apic.compiler.model import (
     Api,
     ApiKind,
@@ -185,7 +185,7 @@ class V2Emitter:
         """A request value in this API's own syntax: `$request.header.x` on HTTP APIs,
         `route.request.header.x` on WebSocket APIs (whose requests have no method request)."""
         if self.http:
-            return common.v2_source(source)
+            return http_source_text(source)
         if source.kind is SourceKind.STATIC:
             return f"'{source.name}'"
         return {
@@ -379,13 +379,11 @@ class V2Emitter:
                 )
         if route.forward:
             if self.http:
-                mapping: dict[str, str] = {}
                 for f in route.forward:
                     if f.location is SourceKind.PATH:
                         self.unsupported(f, None, "HTTP APIs rewrite the whole path, not one path parameter")
                         return None
-                    mapping[f"overwrite:{V2_LOCATIONS[f.location]}.{f.name}"] = common.v2_source(f.source)
-                properties["RequestParameters"] = dict(sorted(mapping.items()))
+                properties["RequestParameters"] = http_request_parameters(route)
             else:
                 properties["RequestParameters"] = {
                     f"integration.request.{V2_LOCATIONS[f.location]}.{f.name}": self.identity(f.source)

@@ -19,11 +19,12 @@ from typing import Any
 from apic.compiler import codes
 from apic.compiler.apigateway import (
     forward_parameters,
+    http_request_parameters,
     rest_request_parameters,
     source_text,
     stage_variables_in,
 )
-from apic.compiler.model import Api, ApiKind, BackendType, HttpMethod, Route
+from apic.compiler.model import Api, ApiKind, BackendType, HttpMethod, Route, SourceKind
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.upstream import effective_timeout, upstream_template
 from apic.targets.base import Reporter
@@ -124,14 +125,17 @@ class Integrations:
         if not written.get("requestParameters"):
             written.pop("requestParameters", None)
         if self.api.kind is not ApiKind.REST:
+            for mapping in route.forward:
+                if mapping.location is SourceKind.PATH:
+                    self.reporter.report(
+                        codes.TARGET_UNSUPPORTED,
+                        mapping,
+                        None,
+                        f"{route.label}: HTTP APIs rewrite the whole path, not one path parameter "
+                        f"(`{mapping.name}`)",
+                    )
             if route.forward:
-                self.reporter.report(
-                    codes.TARGET_UNSUPPORTED,
-                    route,
-                    None,
-                    f"{route.label}: HTTP API parameter mappings are not written by target openapi",
-                    help="compile with target cfn, which writes them",
-                )
+                written["requestParameters"] = http_request_parameters(route)
             return
         templates = self.templates(route)
         if templates:

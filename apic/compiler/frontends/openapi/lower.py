@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apic.compiler import codes
-from apic.compiler.apigateway import LAMBDA_URI, parse_source
+from apic.compiler.apigateway import HTTP_TARGET, LAMBDA_URI, parse_http_source, parse_source
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.frontends.dsl.lower import GATEWAY_RESPONSE_TYPES, METHOD_ORDER
 from apic.compiler.frontends.dsl.paths import path_problem
@@ -936,6 +936,9 @@ class OpenApiLowerer:
         for target, source_text in cursor.value.items() if cursor and isinstance(cursor.value, dict) else ():
             match = REQUEST_TARGET.fullmatch(str(target))
             source = parse_source(str(source_text), cursor.child_span(target))
+            if match is None and HTTP_TARGET.fullmatch(str(target)):  # an HTTP API's spelling
+                match = HTTP_TARGET.fullmatch(str(target))
+                source = parse_http_source(str(source_text), cursor.child_span(target))
             if match is None or source is None:
                 self.report(
                     codes.INVALID_EXTENSION,

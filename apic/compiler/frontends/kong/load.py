@@ -19,15 +19,7 @@ from typing import Any
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
-from apic.compiler.frontends.base import (
-    InputTooLarge,
-    LoadOptions,
-    LoadResult,
-    decode,
-    display_path,
-    read_bounded,
-    too_large,
-)
+from apic.compiler.frontends.base import LoadOptions, LoadResult, read_source
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.kong.paths import convert
 from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load_yaml
@@ -53,6 +45,7 @@ from apic.compiler.model import (
 from apic.compiler.source import SourceFile, Span
 
 KONG_DEFAULT_TIMEOUT_MS = 60_000
+EVERY_METHOD = {m for m in HttpMethod if m is not HttpMethod.ANY}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 WINDOWS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "month": "month"}
 # plugins that decide who may call: one apic cannot carry is an error, never a silent opening
@@ -136,15 +129,11 @@ class Service:
 
 
 def load_kong(path: Path, options: LoadOptions | None = None, text: str | None = None) -> LoadResult:
-    options = options or LoadOptions()
-    shown = display_path(path)
-    try:
-        data = text.encode("utf-8") if text is not None else read_bounded(path, options.max_input_bytes)
-    except InputTooLarge as error:
-        return LoadResult(None, [too_large(shown, error)], [SourceFile(shown, "")])
-    source, problem = decode(data, shown)
+    source, diagnostics = read_source(path, options or LoadOptions(), text)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return LoadResult(None, diagnostics, [source])
     loaded = load_yaml(source, source.text.encode("utf-8"))
-    diagnostics = [*([problem] if problem else []), *loaded.diagnostics]
+    diagnostics.extend(loaded.diagnostics)
     if loaded.value is None or any(d.severity is Severity.ERROR for d in diagnostics):
         return LoadResult(None, sort_unique(diagnostics), [source])
     value = loaded.value
@@ -445,6 +434,8 @@ class KongLowerer:
                 self.not_carried(f"{pointer}/methods", f"route `{label}`: method `{method}` is not carried")
                 continue
             found.append(known)
+        if set(found) == EVERY_METHOD:
+            return (HttpMethod.ANY,)  # how apic's Kong targets write ANY
         return tuple(sorted(dict.fromkeys(found), key=METHOD_ORDER.__getitem__)) or None
 
     def upstream_path(
@@ -479,14 +470,20 @@ class KongLowerer:
         operation_id: str | None = None,
         tags: dict[str, str] | None = None,
     ) -> None:
-        key = (methods, template)
-        if key in self.routes or any((m, template) in self.taken for m in methods):
+        taken = [m for m in methods if (m, template) in self.taken]
+        if taken:
+            # an earlier route takes these methods of the path (Kong tries routes in order of
+            # regex_priority, then as written); this one keeps the others
             self.not_carried(
                 where,
-                f"route `{label}`: `{' '.join(m.value for m in methods)} {template}` is routed by an earlier "
-                "route already; not carried",
+                f"route `{label}`: `{' '.join(m.value for m in taken)} {template}` is routed by an earlier "
+                "route already; "
+                + ("not carried" if len(taken) == len(methods) else "the route keeps the others"),
             )
-            return
+            methods = tuple(m for m in methods if m not in taken)
+            if not methods:
+                return
+        key = (methods, template)
         self.taken.update((m, template) for m in methods)
         settings = dict(settings)
         if "upstream_path" in settings:  # request-transformer's `replace.uri`: the whole path

@@ -546,3 +546,25 @@ def test_any_objects_import_or_say_why(objects: list[Any]) -> None:
     assert imported.text is not None or any(d.severity.value == "error" for d in imported.diagnostics)
     if imported.text is not None:
         assert load(Path("/virtual/back.gw"), text=imported.text).model is not None
+
+
+def test_hosts_are_apis_and_a_host_without_a_certificate_is_any_host(update_goldens: bool) -> None:
+    """One path to four Services: on two hosts with TLS (an api each, with its domain), on a
+    host without a certificate, and on any host. The host without one is read for any host,
+    where the rule without a host takes the path already: said, and left out."""
+    imported = import_file(HERE / "hosts.yaml", "k8s", LoadOptions(project_root=HERE))
+    assert imported.text is not None
+    check_golden(HERE / "hosts.gw", imported.text, update_goldens)
+    said = [(d.code, d.severity.value, *d.span.start_location) for d in imported.diagnostics]
+    assert said == [("IM001", "warning", 12, 7), ("IM001", "warning", 13, 29)]
+    gw = HERE / "hosts.gw"
+    ours = compiled_back(gw, "nginx", HERE)
+    theirs = [o for o in yaml.safe_load_all((HERE / "hosts.yaml").read_text(encoding="utf-8")) if o]
+    hosts = ("a.example.com", "b.example.com", "c.example.com", ELSEWHERE)
+    assert [nginx_pick(theirs, h, "/x") for h in hosts] == ["two-hosts"] * 4  # one Ingress, four rules
+    assert [picked(ours, "nginx", "GET", h, "/x") for h in hosts] == [
+        ("default", "one", 80),
+        ("default", "two", 80),
+        ("default", "four", 80),  # c.example.com: imported for any host, where `four` answers
+        ("default", "four", 80),
+    ]

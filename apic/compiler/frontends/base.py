@@ -102,6 +102,20 @@ def too_large(path: str, error: InputTooLarge) -> Diagnostic:
     )
 
 
+def read_source(
+    path: Path, options: LoadOptions, text: str | None = None
+) -> tuple[SourceFile, list[Diagnostic]]:
+    """The file (or `text`, standing for it) decoded, with what reading it said: too large
+    (the source is then empty), or not UTF-8. For the frontends that read one file whole."""
+    shown = display_path(path)
+    try:
+        data = text.encode("utf-8") if text is not None else read_bounded(path, options.max_input_bytes)
+    except InputTooLarge as error:
+        return SourceFile(shown, ""), [too_large(shown, error)]
+    source, problem = decode(data, shown)
+    return source, [problem] if problem else []
+
+
 NAME_MAX, PATH_MAX = 255, 4096  # bytes, as Linux and macOS file systems allow
 
 

@@ -20,7 +20,7 @@ from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
 from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
 from apic.compiler.frontends.k8s.load import Certificate, K8sLowerer
-from apic.compiler.frontends.kong.load import OPENS, Plugin, Service
+from apic.compiler.frontends.kong.load import EVERY_METHOD, OPENS, Plugin, Service
 from apic.compiler.frontends.kong.paths import CAPTURE, Converted
 from apic.compiler.frontends.openapi.yamlindex import escape
 from apic.compiler.model import Duration, HealthCheck, HttpMethod, Rate, Throttle
@@ -257,10 +257,9 @@ class KongIngress(IngressReader):
                 )
             else:
                 found.append(known)
-        every = {m for m in HttpMethod if m is not HttpMethod.ANY}
         self._methods = (
             tuple(sorted(set(found), key=METHOD_ORDER.__getitem__))
-            if found and set(found) != every
+            if found and set(found) != EVERY_METHOD
             else (HttpMethod.ANY,)
         )
         strip = self.annotation(KONG + "strip-path")

@@ -1,12 +1,14 @@
-"""Ingress and HTTPRoute objects as one api of the model.
+"""Ingress and HTTPRoute objects as apis of the model, one per set of hosts.
 
 Each path of an Ingress rule, and each match of an HTTPRoute rule, becomes routes (see
 paths.py) to a backend per Service and port. What the controller's annotations say is read
 by ingress.py (Kong, ingress-nginx, the AWS Load Balancer Controller) and httproute.py;
 plugins that a Kong Ingress names are read by the Kong frontend's own rules, so a KongPlugin
-means here what the same plugin means in a decK file. Hosts become domains when every route
-is served on the same hosts and each host has a certificate (a TLS Secret, or the ALB's ACM
-certificate); otherwise the hosts are reported and the routes match any host. As in the
+means here what the same plugin means in a decK file. Routes are grouped by the hosts they
+are served on, one api per group, and each host becomes a domain of its api when the file
+holds its certificate (an Ingress's TLS Secret, the ALB's ACM certificate, a Gateway
+listener's certificateRefs); a host without one is reported, and its routes are imported
+for any host. As in the
 Kong frontend, a construct left out is IM001: a warning when the imported routes match a
 little more or less, an error when leaving it out would open what the cluster closes.
 """
@@ -14,21 +16,13 @@ little more or less, an error when leaving it out would open what the cluster cl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Severity, sort_unique
-from apic.compiler.frontends.base import (
-    InputTooLarge,
-    LoadOptions,
-    LoadResult,
-    decode,
-    display_path,
-    read_bounded,
-    too_large,
-)
+from apic.compiler.frontends.base import LoadOptions, LoadResult, read_source
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s.documents import K8sObject, Stream, read_stream
 from apic.compiler.frontends.kong.load import KongLowerer, Plugin, Service
@@ -46,6 +40,7 @@ from apic.compiler.model import (
     Route,
     Stage,
 )
+from apic.compiler.source import Span
 
 STAGE = "default"
 # kinds whose objects are read where an Ingress names them
@@ -55,30 +50,20 @@ IGNORED = {"Namespace", "GatewayClass", "IngressClass"}
 
 @dataclass
 class Certificate:
-    """What a host's TLS comes from: a Secret (`secret`) or an ACM certificate (`arn`)."""
+    """What a host's TLS comes from: a Secret's name or an ACM certificate ARN (`name`), where
+    it is written, and the listener's TLS policy where the file says one (an ALB's)."""
 
     name: str
     pointer: str
     tls_policy: str | None = None
 
 
-@dataclass
-class Placed:
-    """The hosts a route is served on (None: any host) and where each was written."""
-
-    hosts: set[str | None] = field(default_factory=set)
-
-
 def load_k8s(path: Path, options: LoadOptions | None = None, text: str | None = None) -> LoadResult:
-    options = options or LoadOptions()
-    shown = display_path(path)
-    try:
-        data = text.encode("utf-8") if text is not None else read_bounded(path, options.max_input_bytes)
-    except InputTooLarge as error:
-        return LoadResult(None, [too_large(shown, error)], [])
-    source, problem = decode(data, shown)
+    source, diagnostics = read_source(path, options or LoadOptions(), text)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return LoadResult(None, diagnostics, [source])
     stream = read_stream(source)
-    diagnostics = [*([problem] if problem else []), *stream.diagnostics]
+    diagnostics.extend(stream.diagnostics)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return LoadResult(None, sort_unique(diagnostics), [source])
     objects = stream.objects()
@@ -110,15 +95,15 @@ class K8sLowerer(KongLowerer):
         self.cluster_plugins = {o.name: o for o in objects if o.kind == "KongClusterPlugin"}
         self.backend_keys: dict[tuple[str, str, int], str] = {}
         self.health: dict[str, HealthCheck] = {}
-        self.placed: dict[tuple[tuple[HttpMethod, ...], str], Placed] = {}
+        self.by_host: dict[str | None, tuple[dict[Any, Route], set[tuple[HttpMethod, str]]]] = {}
         self.host_pointers: dict[str, str] = {}
         self.certificates: dict[str, Certificate] = {}
         self.nginx_case_said = False
 
-    def span(self, pointer: str):  # type: ignore[no-untyped-def]
+    def span(self, pointer: str) -> Span:
         return self.stream.span(pointer)
 
-    def key_span(self, pointer: str):  # type: ignore[no-untyped-def]
+    def key_span(self, pointer: str) -> Span:
         return self.stream.key_span(pointer)
 
     # -- the file ------------------------------------------------------------------------
@@ -147,21 +132,33 @@ class K8sLowerer(KongLowerer):
                     obj.pointer, f"{obj.kind or 'an object without a kind'} `{obj.name}` is not carried"
                 )
         groups = self.host_groups()
-        apis = [
-            self.api(hosts, routes, len(groups)) for hosts, routes in sorted(groups.items(), key=_group_order)
-        ]
+        apis: list[Api] = []
+        for hosts, routes in sorted(groups.items(), key=_group_order):
+            name = self.name if len(groups) == 1 or not hosts else f"{self.name}-{_slug(min(hosts))}"
+            while any(a.name == name for a in apis):  # {a} and {a, b}: one more word
+                name += "-" + str(len(hosts))
+            apis.append(self.api(name, hosts, routes))
         return GatewayModel(apis=tuple(apis))
 
     def host_groups(self) -> dict[frozenset[str], list[Route]]:
-        """Routes by the hosts they are served on (empty: any host). A host without a
-        certificate cannot be a domain: it is reported, and its routes match any host."""
-        groups: dict[frozenset[str], list[Route]] = {}
+        """Routes by the hosts they are served on (empty: any host): a route read the same on
+        several hosts is one route on all of them. A host without a certificate cannot be a
+        domain: it is reported, and its routes are read for any host, after the routes
+        written for any host (the controller, too, prefers a rule without a host less)."""
+        served: list[tuple[Route, set[str | None]]] = []
+        by_key: dict[tuple[tuple[HttpMethod, ...], str], list[int]] = {}
+        for host, (routes, _) in self.by_host.items():
+            for key, route in routes.items():
+                same = next((n for n in by_key.get(key, []) if served[n][0] == route), None)
+                if same is None:
+                    by_key.setdefault(key, []).append(len(served))
+                    served.append((route, {host}))
+                else:
+                    served[same][1].add(host)
         said: set[str] = set()
-        for key, route in self.routes.items():
-            hosts = self.placed[key].hosts
-            named = frozenset(h for h in hosts if h is not None)
-            if None in hosts:
-                named = frozenset()  # served on any host already
+        placed: list[tuple[bool, frozenset[str], Route]] = []  # (demoted from its hosts, hosts, route)
+        for route, hosts in served:
+            named = frozenset() if None in hosts else frozenset(h for h in hosts if h is not None)
             missing = sorted(h for h in named if h not in self.certificates)
             for host in missing:
                 if host not in said:
@@ -172,10 +169,28 @@ class K8sLowerer(KongLowerer):
                         "its routes are imported without it and match any host",
                         help="add a `domain` for the host, with its certificate, to the imported api",
                     )
-            groups.setdefault(frozenset() if missing else named, []).append(route)
+            placed.append((bool(missing), frozenset() if missing else named, route))
+        groups: dict[frozenset[str], list[Route]] = {}
+        taken: dict[frozenset[str], set[tuple[HttpMethod, str]]] = {}
+        for _, hosts, route in sorted(placed, key=lambda p: p[0]):  # stable: as written otherwise
+            seen = taken.setdefault(hosts, set())
+            if any((m, route.path) in seen for m in route.methods):
+                self.not_carried_route(route)
+                continue
+            seen.update((m, route.path) for m in route.methods)
+            groups.setdefault(hosts, []).append(route)
         return groups
 
-    def api(self, hosts: frozenset[str], routes: list[Route], count: int) -> Api:
+    def not_carried_route(self, route: Route) -> None:
+        self.diagnostics.append(
+            codes.NOT_CARRIED(
+                route.span or self.source.whole(),
+                f"{route.label} to `{route.backend}` on a host without a certificate is imported for any "
+                "host, where another route takes it already; not carried",
+            )
+        )
+
+    def api(self, name: str, hosts: frozenset[str], routes: list[Route]) -> Api:
         """One api: the routes served on `hosts`, with what they use, and a domain per host."""
         used = {r.backend for r in routes}
         backends = [
@@ -196,7 +211,6 @@ class K8sLowerer(KongLowerer):
             )
             for host in sorted(hosts)
         )
-        name = self.name if count == 1 or not hosts else f"{self.name}-{_slug(min(hosts))}"
         return Api(
             name=name,
             kind=ApiKind.REST,
@@ -274,20 +288,10 @@ class K8sLowerer(KongLowerer):
             return
         for note in converted.notes:
             self.not_carried(where, f"{label}: {note}")
+        # each host routes on its own: the same path may go elsewhere on another host
+        self.routes, self.taken = self.by_host.setdefault(host, ({}, set()))
         for template in converted.templates:
-            key = (methods, template)
-            placed = self.placed.get(key)
-            if (
-                placed is not None
-                and self.routes.get(key, None) is not None
-                and self.routes[key].backend == service.backend
-            ):
-                placed.hosts.add(host)  # the same route on one more host
-                continue
-            before = len(self.routes)
             self.add_route(methods, template, service, upstream(template), settings, where, label)
-            if len(self.routes) > before:
-                self.placed[key] = Placed({host})
 
     def gateway_certificates(self, obj: K8sObject) -> None:
         """A Gateway's HTTPS listeners: the Secret that holds each hostname's certificate."""

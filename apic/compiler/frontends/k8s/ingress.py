@@ -274,7 +274,13 @@ class KongIngress(IngressReader):
                 )
                 if plugin is not None:
                     plugins[plugin.name] = plugin
+        self.function: str | None = None  # a Lambda backend that answers in the Service's place
+        lambda_plugin = plugins.pop("aws-lambda", None)
+        if lambda_plugin is not None and lambda_plugin.enabled:
+            self.function = self.lowerer.lambda_backend(lambda_plugin, self.obj.name)
         settings = self.lowerer.settings(plugins, self.obj.name)
+        if lambda_plugin is not None and lambda_plugin.enabled and self.function is None:
+            return None  # said, as an error
         if settings is not None and settings.get("cors") and len(self._methods) > 1:
             # the preflight route apic writes for CORS: the policy answers OPTIONS again
             self._methods = tuple(m for m in self._methods if m is not HttpMethod.OPTIONS)
@@ -282,6 +288,11 @@ class KongIngress(IngressReader):
 
     def methods(self) -> tuple[HttpMethod, ...]:
         return self._methods
+
+    def target(self, entry: dict[str, Any], where: str) -> tuple[Service, tuple[HttpMethod, ...]] | None:
+        if self.function is not None:
+            return Service(self.function, where, self.function, None), self._methods
+        return super().target(entry, where)
 
     def convert(self, path: str, path_type: str) -> Converted:
         if path_type == "ImplementationSpecific":

@@ -214,6 +214,7 @@ class K8sLowerer(KongLowerer):
         return Api(
             name=name,
             kind=ApiKind.REST,
+            region=self.region,
             routes=tuple(sorted(routes, key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))),
             backends=tuple(sorted(backends, key=lambda b: b.name)),
             authorizers=tuple(

@@ -31,6 +31,7 @@ from apic.compiler.model import (
     AuthorizerType,
     AuthRequirement,
     Backend,
+    BackendType,
     CorsPolicy,
     Duration,
     ForwardMapping,
@@ -70,10 +71,14 @@ ACCESS_PLUGINS = {
     "session",
     "vault-auth",
 }
+# a Lambda function's name or ARN, as the Lambda API reference gives its FunctionName pattern
+LAMBDA_FUNCTION = re.compile(
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?"
+    r"([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"
+)
 # plugins that answer or turn away requests with code of their own (Lua, a cloud function):
 # left out, the imported routes would send to the Service what they never reached
 REPLACING_PLUGINS = {
-    "aws-lambda": "answers the requests with an AWS Lambda function instead of the upstream",
     "azure-functions": "answers the requests with an Azure Function instead of the upstream",
     "openwhisk": "answers the requests with an OpenWhisk action instead of the upstream",
     "pre-function": "runs Lua code of its own before proxying, which may answer, redirect or refuse requests",
@@ -173,6 +178,7 @@ class KongLowerer:
         # top-level plugins for a service, by its name or id, until the service is read
         self.pending_service_plugins: dict[str, dict[str, Plugin]] = {}
         self.upstreams: dict[str, dict[str, Any]] = {}
+        self.region: str | None = None  # of the Lambda functions named without an ARN
 
     # -- places and reports --------------------------------------------------------------
     def span(self, pointer: str) -> Span:
@@ -218,6 +224,7 @@ class KongLowerer:
         api = Api(
             name=self.name,
             kind=ApiKind.REST,
+            region=self.region,
             routes=tuple(
                 sorted(self.routes.values(), key=lambda r: (r.path, [METHOD_ORDER[m] for m in r.methods]))
             ),
@@ -356,18 +363,34 @@ class KongLowerer:
     def top_level_route(self, value: Any, pointer: str) -> None:
         reference = value.get("service") if isinstance(value, dict) else None
         service = self.services.get(_reference(reference)) if reference is not None else None
-        if service is None:
-            self.not_carried(pointer, "a route without a known service is not carried (Kong answers 503)")
-            return
-        self.route(value, pointer, service)
+        # without a service only a plugin such as aws-lambda answers; route() says if none does
+        self.route(value, pointer, service or Service("", pointer, None, None))
 
     def route(self, value: Any, pointer: str, service: Service) -> None:
         if not isinstance(value, dict):
             self.not_carried(pointer, "a route that is not a mapping", error=True)
             return
         label = str(value.get("name") or value.get("id") or pointer)
-        if service.backend is None:
-            return  # its service was not carried, and said so
+        plugins = {
+            **self.global_plugins,
+            **service.plugins,
+            **self.route_plugins.get(label, {}),
+            **self.route_plugins.get(str(value.get("id", "")), {}),
+        }
+        for n, plugin_value in enumerate(self.entries(value, "plugins", pointer)):
+            plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
+            if plugin is not None:
+                plugins[plugin.name] = plugin
+        function = plugins.pop("aws-lambda", None)
+        if function is not None and function.enabled:
+            backend = self.lambda_backend(function, label)
+            if backend is None:
+                return  # said, as an error
+            service = Service(service.name, service.pointer, backend, None, service.plugins)
+        elif service.backend is None:
+            if not service.name:
+                self.not_carried(pointer, "a route without a known service is not carried (Kong answers 503)")
+            return  # otherwise its service was not carried, and said so
         for key in NARROWING:
             if value.get(key):
                 self.not_carried(
@@ -381,16 +404,6 @@ class KongLowerer:
         methods = self.methods(value, pointer, label)
         if methods is None:
             return
-        plugins = {
-            **self.global_plugins,
-            **service.plugins,
-            **self.route_plugins.get(label, {}),
-            **self.route_plugins.get(str(value.get("id", "")), {}),
-        }
-        for n, plugin_value in enumerate(self.entries(value, "plugins", pointer)):
-            plugin = self.plugin(plugin_value, f"{pointer}/plugins/{n}")
-            if plugin is not None:
-                plugins[plugin.name] = plugin
         settings = self.settings(plugins, label)
         if settings is None:
             return
@@ -650,6 +663,67 @@ class KongLowerer:
         if match is not None:
             return ParamSource(kind=TEMPLATE_SOURCES[match.group(1)], name=match.group(2) or match.group(3))
         return None if "$(" in value else ParamSource(kind=SourceKind.STATIC, name=value)
+
+    def lambda_backend(self, plugin: Plugin, label: str) -> str | None:
+        """The Lambda backend aws-lambda invokes in the upstream's place (as apic's Kong
+        targets write it: the function's ARN or name, its region, API Gateway's event), or
+        None when the plugin names no function (an error: the requests would go elsewhere)."""
+        config = plugin.config
+        function = config.get("function_name")
+        if not isinstance(function, str) or not LAMBDA_FUNCTION.fullmatch(function):
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: aws-lambda function `{function}` is not a Lambda function name or ARN "
+                "(a placeholder?); the function that answers the requests cannot be carried",
+                error=True,
+            )
+            return None
+        region = config.get("aws_region")
+        if not function.startswith("arn:"):
+            if not isinstance(region, str) or not region:
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: aws-lambda names no region for `{function}`",
+                    error=True,
+                )
+                return None
+            if self.region not in (None, region):
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: `{function}` is in {region}, and an earlier function by name in "
+                    f"{self.region}; a `.gw` api has one region, {self.region}",
+                )
+            self.region = self.region or region
+        for key in sorted(set(config) - {"function_name", "aws_region", "awsgateway_compatible", "timeout"}):
+            if config[key] not in (None, False, [], ""):
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: aws-lambda `{key}` is not carried"
+                    + (" (keys do not belong in a source file)" if key in ("aws_key", "aws_secret") else ""),
+                )
+        if config.get("awsgateway_compatible") is not True:
+            self.not_carried(
+                plugin.pointer,
+                f"route `{label}`: aws-lambda sends Kong's own event; the imported backend sends API "
+                "Gateway's proxy event (`awsgateway_compatible`)",
+            )
+        # the function's own name: `orders` of `arn:aws:lambda:…:function:orders:live`
+        name = function.split("function:", 1)[-1].split(":")[0] if function.startswith("arn:") else function
+        timeout = config.get("timeout")
+        self.backends.setdefault(
+            name,
+            Backend(
+                name=name,
+                type=BackendType.LAMBDA,
+                function=function,
+                timeout=Duration(milliseconds=timeout)
+                if isinstance(timeout, int) and not isinstance(timeout, bool) and timeout > 0
+                else None,
+                span=self.span(plugin.pointer),
+                field_spans={"function": self.span(plugin.pointer)},
+            ),
+        )
+        return name
 
     def named(self, authorizer: Authorizer) -> AuthRequirement:
         self.authorizers.setdefault(authorizer.name, authorizer)

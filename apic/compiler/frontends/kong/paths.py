@@ -67,10 +67,14 @@ def _prefix(path: str) -> Converted:
 def _regex(pattern: str) -> Converted:
     text = pattern[1:] if pattern.startswith("^") else pattern
     anchored = text.endswith("$") and not text.endswith("\\$")
-    if anchored:
-        text = text[:-1]
     out: list[str] = []
     notes: list[str] = []
+    if anchored:
+        text = text[:-1]
+        if text.endswith("/?") and len(text) > 2:
+            # `~/v1/?$`, how apic writes the root of a base path: the path, and with a final `/`
+            text = text[:-2]
+            notes.append(f"`~{pattern}` also matches with a final `/`, which no `.gw` path has")
     greedy = False
     position = 0
     while position < len(text):

@@ -57,6 +57,7 @@ class IngressReader:
     """Exact and Prefix paths to Service ports; what every controller reads alike."""
 
     controller_name = "the controller"
+    first_match = False  # True: the first rule that matches takes the request
 
     def __init__(
         self, lowerer: K8sLowerer, obj: K8sObject, spec: dict[str, Any], controller: str | None
@@ -102,9 +103,17 @@ class IngressReader:
                 self.lowerer.host_seen(host, f"{where}/host")
             http = rule.get("http")
             entries = http.get("paths") if isinstance(http, dict) else None
-            for p, entry in enumerate(entries if isinstance(entries, list) else []):
-                if isinstance(entry, dict):
-                    self.path(entry, f"{where}/http/paths/{p}", host, settings)
+            listed = [
+                (p, e)
+                for p, e in enumerate(entries if isinstance(entries, list) else [])
+                if isinstance(e, dict)
+            ]
+            for p, entry in self.ordered(listed):
+                self.path(entry, f"{where}/http/paths/{p}", host, settings)
+
+    def ordered(self, entries: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+        """A rule's paths in the order the controller tries them (as written, here)."""
+        return entries
 
     def path(self, entry: dict[str, Any], where: str, host: str | None, settings: dict[str, Any]) -> None:
         value = entry.get("path", "/")
@@ -128,6 +137,7 @@ class IngressReader:
             f"{where}/path",
             self.label,
             host,
+            first_match=self.first_match,
         )
 
     def convert(self, path: str, path_type: str) -> Converted:
@@ -415,6 +425,7 @@ class AlbIngress(IngressReader):
     the ACM certificate and TLS policy of the listener, the target groups' health check."""
 
     controller_name = "the AWS Load Balancer Controller"
+    first_match = True  # an ALB listener's rules, in the order the Ingress gives
 
     def derived(self) -> set[str]:
         return {
@@ -495,6 +506,17 @@ class AlbIngress(IngressReader):
         if path_type == "ImplementationSpecific":
             return paths.alb_pattern(path)
         return super().convert(path, path_type)
+
+    def ordered(self, entries: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+        """Exact paths first, then Prefix paths longest first, then the others as written
+        (AWS Load Balancer Controller, "Ingress specification")."""
+
+        def rank(item: tuple[int, dict[str, Any]]) -> tuple[int, int]:
+            kind, path = item[1].get("pathType"), item[1].get("path")
+            length = len(path) if isinstance(path, str) else 0
+            return {"Exact": (0, 0), "Prefix": (1, -length)}.get(str(kind), (2, 0))
+
+        return sorted(entries, key=rank)
 
     def target(self, entry: dict[str, Any], where: str) -> tuple[Service, tuple[HttpMethod, ...]] | None:
         backend = entry.get("backend")

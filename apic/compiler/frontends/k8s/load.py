@@ -282,8 +282,11 @@ class K8sLowerer(KongLowerer):
         where: str,
         label: str,
         host: str | None,
+        first_match: bool = False,
     ) -> None:
-        """Routes for each template of a converted path, served on `host` (None: any)."""
+        """Routes for each template of a converted path, served on `host` (None: any).
+        `first_match`: the controller takes the first rule that matches (an ALB listener), so
+        a path an earlier rule takes for every method is never reached here."""
         if converted.problem:
             self.not_carried(where, f"{label}: {converted.problem}; not carried")
             return
@@ -292,6 +295,13 @@ class K8sLowerer(KongLowerer):
         # each host routes on its own: the same path may go elsewhere on another host
         self.routes, self.taken = self.by_host.setdefault(host, ({}, set()))
         for template in converted.templates:
+            if first_match and (HttpMethod.ANY, template) in self.taken:
+                self.not_carried(
+                    where,
+                    f"{label}: `{template}` is never reached: an earlier rule takes the path for every "
+                    "method; not carried",
+                )
+                continue
             self.add_route(methods, template, service, upstream(template), settings, where, label)
 
     def gateway_certificates(self, obj: K8sObject) -> None:

@@ -72,28 +72,38 @@ def where(document: dict[str, Any], method: str, host: str, path: str) -> tuple[
     return None if route is None else upstream_request(document, route, path)
 
 
+def imported_and_compiled_back(
+    kong_file: Path, root: Path, tmp_path: Path, refused: list[tuple[str, str, int, int]]
+) -> dict[str, Any] | None:
+    """`kong_file` imported (its errors must be `refused`, and then nothing is written) and
+    the `.gw` compiled back with target kong into a file decK's schema accepts."""
+    imported = import_file(kong_file, "kong", LoadOptions(project_root=root))
+    assert [
+        (d.code, d.severity.value, *d.span.start_location)
+        for d in imported.diagnostics
+        if d.severity.value == "error"
+    ] == refused
+    if imported.text is None:
+        return None
+    gw = tmp_path / "api.gw"
+    gw.write_text(imported.text, encoding="utf-8")
+    model = load(gw).model
+    assert model is not None
+    compiled = discover_targets()["kong"]().compile(model)
+    assert [d.message for d in compiled.diagnostics if d.severity.value == "error"] == []
+    ours: dict[str, Any] = yaml.safe_load(compiled.artifacts[0].text)
+    assert problems(ours) == []
+    return ours
+
+
 @pytest.mark.parametrize("relative", fixtures())
 def test_the_expected_kong_output_imports_and_routes_alike(relative: str, tmp_path: Path) -> None:
     root = shared_path(f"corpus/{KONG}")
     expected = root / relative
     stem = expected.name.removesuffix(".expected.json")
-    imported = import_file(expected, "kong", LoadOptions(project_root=root))
-    refused = [
-        (d.code, d.severity.value, *d.span.start_location)
-        for d in imported.diagnostics
-        if d.severity.value == "error"
-    ]
-    assert refused == REFUSED.get(relative, [])
-    if imported.text is None:
+    ours = imported_and_compiled_back(expected, root, tmp_path, REFUSED.get(relative, []))
+    if ours is None:
         return
-    gw = tmp_path / "api.gw"
-    gw.write_text(imported.text, encoding="utf-8")
-    ours_model = load(gw).model
-    assert ours_model is not None
-    compiled = discover_targets()["kong"]().compile(ours_model)
-    assert [d.message for d in compiled.diagnostics if d.severity.value == "error"] == []
-    ours = yaml.safe_load(compiled.artifacts[0].text)
-    assert problems(ours) == []
     theirs = as_kong3(json.loads(expected.read_text(encoding="utf-8")))
     source = load(expected.with_name(f"{stem}.yaml"), LoadOptions(project_root=root))
     assert source.model is not None
@@ -283,22 +293,9 @@ def test_apics_own_kong_files_import_and_route_alike(case: str, tmp_path: Path) 
     request of the case's table (each path with every method) to the same upstream host and
     path, or to none in both."""
     written = CASES / case / "kong.yaml"
-    imported = import_file(written, "kong", LoadOptions(project_root=CASES))
-    refused = [
-        (d.code, d.severity.value, *d.span.start_location)
-        for d in imported.diagnostics
-        if d.severity.value == "error"
-    ]
-    assert refused == OWN_REFUSED.get(case, [])
-    if imported.text is None:
+    ours = imported_and_compiled_back(written, CASES, tmp_path, OWN_REFUSED.get(case, []))
+    if ours is None:
         return
-    gw = tmp_path / "api.gw"
-    gw.write_text(imported.text, encoding="utf-8")
-    model = load(gw).model
-    assert model is not None
-    compiled = discover_targets()["kong"]().compile(model)
-    assert [d.message for d in compiled.diagnostics if d.severity.value == "error"] == []
-    ours = yaml.safe_load(compiled.artifacts[0].text)
     theirs = yaml.safe_load(written.read_text(encoding="utf-8"))
     source = load(
         next(p for p in sorted((CASES / case).iterdir()) if p.name in ("api.gw", "openapi.yaml"))

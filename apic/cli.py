@@ -292,7 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(probe)
 
     import_p = sub.add_parser(
-        "import", help="a gateway's own configuration (an API Gateway export, a decK file) as canonical .gw"
+        "import",
+        help="a gateway's own configuration (an API Gateway export, a decK file, Kubernetes objects) "
+        "as canonical .gw",
     )
     import_p.add_argument("file", type=Path)
     import_p.add_argument(

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
+
+from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.model import Api, ApiKind, GatewayModel
+from apic.targets.base import Artifact, CompileResult, no_api
 
 _YAML_BREAKS = frozenset("\x85\u2028\u2029\r\ufeff")
 
@@ -82,3 +87,27 @@ def document_artifact_text(document: Any, output_format: str) -> tuple[str, str]
     if output_format == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n", "application/json"
     return dump(document, sort_keys=False), "application/yaml"
+
+
+def api_documents(
+    model: GatewayModel,
+    what: str,
+    output_format: str | None,
+    kind: str,
+    build: Callable[[Api], tuple[str, Any, list[Diagnostic]]],
+) -> CompileResult:
+    """One document per api, `<stem>.<kind>.yaml` (or .json), for the targets whose platform
+    reads a description document (OpenAPI, Cloud Endpoints). `build` gives an api's file
+    stem, document and diagnostics; WebSocket apis are skipped, refused as a whole by the
+    capability table."""
+    artifacts = []
+    diagnostics = no_api(model, what)
+    fmt = output_format or "yaml"
+    for api in model.apis:
+        if api.kind is ApiKind.WEBSOCKET:
+            continue
+        stem, document, said = build(api)
+        diagnostics.extend(said)
+        text, media = document_artifact_text(document, fmt)
+        artifacts.append(Artifact(PurePosixPath(f"{stem}.{kind}.{fmt}"), text, media))
+    return CompileResult(tuple(artifacts), tuple(diagnostics))

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from apic.compiler.capabilities import CLOUD_ENDPOINTS, Feature, Platform
-from apic.compiler.model import ApiKind, GatewayModel
-from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption, no_api
+from apic.compiler.diagnostics import Diagnostic
+from apic.compiler.model import Api, GatewayModel
+from apic.targets.base import CompileResult, OptionValue, Target, TargetOption
 from apic.targets.cloud_endpoints.build import EndpointsDocument, slug
 from apic.targets.unwritten import TLS_IN_CONFIG
-from apic.targets.yamltext import document_artifact_text
+from apic.targets.yamltext import api_documents
 
 # a Google Cloud project id: 6-30 lower-case letters, digits and hyphens, starting with a letter
 PROJECT_ID = re.compile(r"[a-z][a-z0-9-]{4,28}[a-z0-9]")
@@ -56,15 +56,10 @@ class CloudEndpointsTarget(Target):
     def emit(
         self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
-        artifacts = []
-        diagnostics = no_api(model, "Cloud Endpoints")
-        for api in model.apis:
-            if api.kind is ApiKind.WEBSOCKET:
-                continue  # refused as a whole by the capability table
+
+        def build(api: Api) -> tuple[str, Any, list[Diagnostic]]:
             builder = EndpointsDocument(api, options)
             document = builder.build()
-            diagnostics.extend(builder.diagnostics)
-            fmt = output_format or "yaml"
-            text, media = document_artifact_text(document, fmt)
-            artifacts.append(Artifact(PurePosixPath(f"{slug(api.name)}.endpoints.{fmt}"), text, media))
-        return CompileResult(tuple(artifacts), tuple(diagnostics))
+            return slug(api.name), document, builder.diagnostics
+
+        return api_documents(model, "Cloud Endpoints", output_format, "endpoints", build)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from apic.compiler import codes
 from apic.compiler.capabilities import API_GATEWAY, Feature, Platform
+from apic.compiler.diagnostics import Diagnostic
 from apic.compiler.model import Api, ApiKind, GatewayModel, HttpMethod, Route
-from apic.targets.base import Artifact, CompileResult, OptionValue, Target, TargetOption, no_api
+from apic.targets.base import CompileResult, OptionValue, Target, TargetOption
 from apic.targets.openapi.cors import cors_extensions
 from apic.targets.openapi.document import Output, api_document
 from apic.targets.openapi.integrations import Integrations
-from apic.targets.yamltext import document_artifact_text
+from apic.targets.yamltext import api_documents
 
 OPENAPI = API_GATEWAY.without(
     Feature.WEBSOCKET_APIS,
@@ -52,18 +52,13 @@ class OpenApiTarget(Target):
     def emit(
         self, model: GatewayModel, output_format: str | None, options: Mapping[str, OptionValue]
     ) -> CompileResult:
-        artifacts = []
-        diagnostics = no_api(model, "target openapi")
-        for api in model.apis:
-            if api.kind is ApiKind.WEBSOCKET:
-                continue  # refused as a whole by the capability table
+
+        def build(api: Api) -> tuple[str, Any, list[Diagnostic]]:
             out = Output()
             integrations = Integrations(api, out)
 
-            def extras(
-                route: Route, method: HttpMethod, operation: dict[str, Any], i: Integrations = integrations
-            ) -> None:
-                written = i.integration(route, method)
+            def extras(route: Route, method: HttpMethod, operation: dict[str, Any]) -> None:
+                written = integrations.integration(route, method)
                 if written is not None:
                     operation["x-amazon-apigateway-integration"] = written
 
@@ -72,12 +67,10 @@ class OpenApiTarget(Target):
             say_not_imported(api, out)
             if options["flavor"] == "plain":
                 document = plain(api, document, out)
-            diagnostics.extend(out.diagnostics)
             name = re.sub(r"[^A-Za-z0-9._-]+", "-", api.name).strip("-") or "api"
-            fmt = output_format or "yaml"
-            text, media = document_artifact_text(document, fmt)
-            artifacts.append(Artifact(PurePosixPath(f"{name}.openapi.{fmt}"), text, media))
-        return CompileResult(tuple(artifacts), tuple(diagnostics))
+            return name, document, out.diagnostics
+
+        return api_documents(model, "target openapi", output_format, "openapi", build)
 
 
 def say_not_imported(api: Api, out: Output) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from apic.compiler.model.base import Node, node
 from apic.compiler.model.types import (
+    EXPLICIT_METHODS,
     ApiKind,
     AuthKind,
     AuthorizerPayload,
@@ -411,6 +412,7 @@ class GatewayModel(Node):
 
 
 __all__ = [
+    "EXPLICIT_METHODS",
     "AccessLog",
     "Api",
     "ApiKind",

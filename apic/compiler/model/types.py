@@ -25,6 +25,10 @@ class HttpMethod(StrEnum):
     ANY = "ANY"
 
 
+# what `ANY` stands for: every method a route may name
+EXPLICIT_METHODS = frozenset(m for m in HttpMethod if m is not HttpMethod.ANY)
+
+
 class ApiKind(StrEnum):
     REST = "rest"
     HTTP = "http"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apic.compiler.model import Api, ApiKind, HttpMethod, ParamSource, Route
+from apic.compiler.model import EXPLICIT_METHODS, Api, ApiKind, ParamSource, Route
 from apic.compiler.plan.auth import AuthDecision, auth_decision
 from apic.compiler.plan.caching import cache_keys, cached_routes
 from apic.compiler.plan.paths import PublicPath, public_paths
@@ -26,7 +26,7 @@ from apic.compiler.plan.upstream import Upstream, upstream
 
 # what `ANY` stands for, for routers that take a list of methods (and weigh a route with
 # methods above one without)
-EVERY_METHOD = tuple(sorted(m.value for m in HttpMethod if m is not HttpMethod.ANY))
+EVERY_METHOD = tuple(sorted(m.value for m in EXPLICIT_METHODS))
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,9 @@ class Stream:
             if not isinstance(value, dict):
                 continue
             if isinstance(value.get("documents"), list) and "kind" not in value:
-                found.extend(_listed(value["documents"], f"{pointer}/documents"))
+                found.extend(_objects_in(value["documents"], f"{pointer}/documents"))
             elif value.get("kind") == "List" and isinstance(value.get("items"), list):
-                found.extend(_listed(value["items"], f"{pointer}/items"))
+                found.extend(_objects_in(value["items"], f"{pointer}/items"))
             elif "kind" in value:
                 found.append(K8sObject(value, pointer))
         return found
@@ -107,7 +107,7 @@ def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _listed(items: list[Any], pointer: str) -> list[K8sObject]:
+def _objects_in(items: list[Any], pointer: str) -> list[K8sObject]:
     return [K8sObject(item, f"{pointer}/{n}") for n, item in enumerate(items) if isinstance(item, dict)]
 
 

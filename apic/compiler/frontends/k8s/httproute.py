@@ -19,12 +19,19 @@ from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
 from apic.compiler.frontends.k8s.load import K8sLowerer
 from apic.compiler.frontends.kong.load import OPENS, Plugin
 from apic.compiler.frontends.kong.paths import Converted
-from apic.compiler.model import Duration, ForwardMapping, HttpMethod, ParamSource, SourceKind
+from apic.compiler.model import (
+    EXPLICIT_METHODS,
+    Duration,
+    ForwardMapping,
+    HttpMethod,
+    ParamSource,
+    SourceKind,
+)
 
 # Gateway API durations (GEP-2257): one or more number+unit pairs, units h, m, s, ms
 _DURATION = re.compile(r"(\d+)(ms|h|m|s)")
 _UNIT_MS = {"h": 3_600_000, "m": 60_000, "s": 1000, "ms": 1}
-EVERY_METHOD = {m.value for m in HttpMethod if m is not HttpMethod.ANY}
+EVERY_METHOD = {m.value for m in EXPLICIT_METHODS}
 
 
 def read_http_route(lowerer: K8sLowerer, obj: K8sObject) -> None:

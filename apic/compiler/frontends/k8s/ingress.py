@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
 from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
 from apic.compiler.frontends.k8s.load import Certificate, K8sLowerer
-from apic.compiler.frontends.kong.load import EVERY_METHOD, OPENS, Plugin, Service
+from apic.compiler.frontends.kong.load import OPENS, Plugin, Service
 from apic.compiler.frontends.kong.paths import CAPTURE, Converted
 from apic.compiler.frontends.openapi.yamlindex import escape
 from apic.compiler.model import Duration, HealthCheck, HttpMethod, Rate, Throttle
@@ -58,6 +58,10 @@ class IngressReader:
 
     controller_name = "the controller"
     first_match = False  # True: the first rule that matches takes the request
+    # annotations apic writes from the model and reads back from it, not from here
+    derived: ClassVar[frozenset[str]] = frozenset()
+    # annotation names (less the controller's prefix) that decide who gets in
+    access: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self, lowerer: K8sLowerer, obj: K8sObject, spec: dict[str, Any], controller: str | None
@@ -185,26 +189,19 @@ class IngressReader:
         """Route settings from the annotations; None when one cannot be carried (said)."""
         return {}
 
-    def derived(self) -> set[str]:
-        """Annotations apic writes from the model and reads back from it, not from here."""
-        return set()
-
     def say_unread_annotations(self) -> None:
         prefix = PREFIXES.get(self.controller or "")
         if prefix is None:
             return
         for key in sorted(self.obj.annotations):
-            if key.startswith(prefix) and key not in self.used and key not in self.derived():
-                access = self.is_access(key[len(prefix) :])
+            if key.startswith(prefix) and key not in self.used and key not in self.derived:
+                access = key[len(prefix) :].startswith(self.access)
                 self.lowerer.not_carried(
                     self.annotation_pointer(key),
                     f"{self.label}: annotation `{key}` is not carried",
                     error=access,
                     help=OPENS if access else None,
                 )
-
-    def is_access(self, name: str) -> bool:
-        return False
 
     def read_tls(self) -> None:
         tls = self.spec.get("tls")
@@ -224,8 +221,7 @@ class KongIngress(IngressReader):
 
     controller_name = "Kong"
 
-    def derived(self) -> set[str]:
-        return {KONG + "regex-priority", KONG + "protocols", KONG + "https-redirect-status-code"}
+    derived = frozenset({KONG + "regex-priority", KONG + "protocols", KONG + "https-redirect-status-code"})
 
     def override(self) -> dict[str, Any]:
         """The `route` of the KongIngress `konghq.com/override` names (deprecated, still read)."""
@@ -256,22 +252,14 @@ class KongIngress(IngressReader):
     def settings(self) -> dict[str, Any] | None:
         route = self.override()
         given = self.annotation(KONG + "methods")
-        methods = [m.strip() for m in given.split(",")] if given else listed(route.get("methods"))
-        found = []
-        for method in methods:
-            known = HttpMethod.__members__.get(str(method).upper())
-            if known is None or known is HttpMethod.ANY:
-                self.lowerer.not_carried(
-                    self.annotation_pointer(KONG + "methods"),
-                    f"{self.label}: method `{method}` is not carried",
-                )
-            else:
-                found.append(known)
-        self._methods = (
-            tuple(sorted(set(found), key=METHOD_ORDER.__getitem__))
-            if found and set(found) != EVERY_METHOD
-            else (HttpMethod.ANY,)
+        methods = self.lowerer.method_list(
+            [m.strip() for m in given.split(",")] if given else listed(route.get("methods")),
+            self.annotation_pointer(KONG + "methods"),
+            self.label,
         )
+        if methods is None:
+            return None  # only methods the model has no word for: said
+        self._methods = methods
         strip = self.annotation(KONG + "strip-path")
         # unsaid, Kong's route default holds: strip ("Rewriting paths", KIC reference)
         self.strip = strip != "false" if strip is not None else route.get("strip_path") is not False
@@ -323,11 +311,8 @@ class NginxIngress(IngressReader):
 
     controller_name = "ingress-nginx"
 
-    def derived(self) -> set[str]:
-        return {NGINX + "use-regex", NGINX + "proxy-connect-timeout", NGINX + "proxy-send-timeout"}
-
-    def is_access(self, name: str) -> bool:
-        return name.startswith(NGINX_ACCESS)
+    derived = frozenset({NGINX + "use-regex", NGINX + "proxy-connect-timeout", NGINX + "proxy-send-timeout"})
+    access = NGINX_ACCESS
 
     def settings(self) -> dict[str, Any] | None:
         self.regex = (
@@ -427,22 +412,19 @@ class AlbIngress(IngressReader):
     controller_name = "the AWS Load Balancer Controller"
     first_match = True  # an ALB listener's rules, in the order the Ingress gives
 
-    def derived(self) -> set[str]:
-        return {
-            ALB + key
-            for key in (
-                "group.name",
-                "group.order",
-                "scheme",
-                "listen-ports",
-                "ssl-redirect",
-                "target-type",
-                "success-codes",
-            )
-        }
-
-    def is_access(self, name: str) -> bool:
-        return name.startswith(("auth-", "inbound-cidrs", "security-groups", "waf", "shield"))
+    derived = frozenset(
+        ALB + key
+        for key in (
+            "group.name",
+            "group.order",
+            "scheme",
+            "listen-ports",
+            "ssl-redirect",
+            "target-type",
+            "success-codes",
+        )
+    )
+    access = ("auth-", "inbound-cidrs", "security-groups", "waf", "shield")
 
     def settings(self) -> dict[str, Any] | None:
         settings: dict[str, Any] = {}

@@ -40,7 +40,6 @@ from apic.compiler.model import (
     Route,
     Stage,
 )
-from apic.compiler.source import Span
 
 STAGE = "default"
 # kinds whose objects are read where an Ingress names them
@@ -88,7 +87,7 @@ class K8sLowerer(KongLowerer):
     Kubernetes objects; spans come from the stream (`@<document><pointer>`)."""
 
     def __init__(self, stream: Stream, objects: list[K8sObject], name: str) -> None:
-        super().__init__({}, None, stream.source, name)  # type: ignore[arg-type]
+        super().__init__({}, stream, stream.source, name)
         self.stream = stream
         self.objects = objects
         self.named = {(o.kind, o.namespace or "default", o.name): o for o in objects}
@@ -99,12 +98,6 @@ class K8sLowerer(KongLowerer):
         self.host_pointers: dict[str, str] = {}
         self.certificates: dict[str, Certificate] = {}
         self.nginx_case_said = False
-
-    def span(self, pointer: str) -> Span:
-        return self.stream.span(pointer)
-
-    def key_span(self, pointer: str) -> Span:
-        return self.stream.key_span(pointer)
 
     # -- the file ------------------------------------------------------------------------
     def lower(self) -> GatewayModel:

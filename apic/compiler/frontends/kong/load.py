@@ -15,15 +15,16 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
 from apic.compiler.frontends.base import LoadOptions, LoadResult, read_source
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.kong.paths import convert
-from apic.compiler.frontends.openapi.yamlindex import PointerIndex, escape, load_yaml
+from apic.compiler.frontends.openapi.yamlindex import escape, load_yaml
 from apic.compiler.model import (
+    EXPLICIT_METHODS,
     Api,
     ApiKind,
     AuthKind,
@@ -46,7 +47,6 @@ from apic.compiler.model import (
 from apic.compiler.source import SourceFile, Span
 
 KONG_DEFAULT_TIMEOUT_MS = 60_000
-EVERY_METHOD = {m for m in HttpMethod if m is not HttpMethod.ANY}
 DEFAULT_PORTS = {"http": 80, "https": 443}
 WINDOWS = {"second": "s", "minute": "min", "hour": "hour", "day": "day", "month": "month"}
 # plugins that decide who may call: one apic cannot carry is an error, never a silent opening
@@ -116,6 +116,15 @@ KNOWN_KEYS = {
 }
 
 
+class Spans(Protocol):
+    """Where a JSON Pointer's value and key are: a file's PointerIndex, or the Kubernetes
+    frontend's stream of documents."""
+
+    def span(self, pointer: str) -> Span: ...
+
+    def key_span(self, pointer: str) -> Span: ...
+
+
 @dataclass
 class Plugin:
     name: str
@@ -159,9 +168,9 @@ def load_kong(path: Path, options: LoadOptions | None = None, text: str | None =
 
 
 class KongLowerer:
-    def __init__(self, document: dict[str, Any], index: PointerIndex, source: SourceFile, name: str) -> None:
+    def __init__(self, document: dict[str, Any], spans: Spans, source: SourceFile, name: str) -> None:
         self.document = document
-        self.index = index
+        self.spans = spans
         self.source = source
         self.name = name
         self.diagnostics: list[Diagnostic] = []
@@ -182,10 +191,10 @@ class KongLowerer:
 
     # -- places and reports --------------------------------------------------------------
     def span(self, pointer: str) -> Span:
-        return self.index.span(pointer)
+        return self.spans.span(pointer)
 
     def key_span(self, pointer: str) -> Span:
-        return self.index.key_span(pointer)
+        return self.spans.key_span(pointer)
 
     def not_carried(
         self, pointer: str, message: str, *, error: bool = False, help: str | None = None
@@ -438,17 +447,25 @@ class KongLowerer:
 
     def methods(self, value: dict[str, Any], pointer: str, label: str) -> tuple[HttpMethod, ...] | None:
         given = self.entries(value, "methods", pointer)
+        if not given and value.get("methods") not in (None, []):
+            return None  # not a list: said by entries()
+        return self.method_list(given, f"{pointer}/methods", f"route `{label}`")
+
+    def method_list(self, given: list[Any], where: str, label: str) -> tuple[HttpMethod, ...] | None:
+        """A Kong route's methods: none, or all seven (how apic's Kong targets write it), is
+        ANY; a method apic does not know is said and left out, and a route left with none is
+        not carried (None), since it matches only methods the model has no word for."""
         if not given:
-            return None if value.get("methods") not in (None, []) else (HttpMethod.ANY,)
+            return (HttpMethod.ANY,)
         found = []
         for method in given:
             known = HttpMethod.__members__.get(str(method).upper())
             if known is None or known is HttpMethod.ANY:
-                self.not_carried(f"{pointer}/methods", f"route `{label}`: method `{method}` is not carried")
+                self.not_carried(where, f"{label}: method `{method}` is not carried")
                 continue
             found.append(known)
-        if set(found) == EVERY_METHOD:
-            return (HttpMethod.ANY,)  # how apic's Kong targets write ANY
+        if set(found) == EXPLICIT_METHODS:
+            return (HttpMethod.ANY,)
         return tuple(sorted(dict.fromkeys(found), key=METHOD_ORDER.__getitem__)) or None
 
     def upstream_path(

@@ -936,8 +936,7 @@ class OpenApiLowerer:
         for target, source_text in cursor.value.items() if cursor and isinstance(cursor.value, dict) else ():
             match = REQUEST_TARGET.fullmatch(str(target))
             source = parse_source(str(source_text), cursor.child_span(target))
-            if match is None and HTTP_TARGET.fullmatch(str(target)):  # an HTTP API's spelling
-                match = HTTP_TARGET.fullmatch(str(target))
+            if match is None and (match := HTTP_TARGET.fullmatch(str(target))):  # an HTTP API's spelling
                 source = parse_http_source(str(source_text), cursor.child_span(target))
             if match is None or source is None:
                 self.report(

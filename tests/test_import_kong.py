@@ -224,7 +224,18 @@ entity = st.fixed_dictionaries(
             st.fixed_dictionaries(
                 {
                     "name": st.sampled_from(
-                        ["key-auth", "cors", "rate-limiting", "acl", "openid-connect", "x"]
+                        [
+                            "key-auth",
+                            "cors",
+                            "rate-limiting",
+                            "acl",
+                            "openid-connect",
+                            "request-transformer",
+                            "correlation-id",
+                            "aws-lambda",
+                            "pre-function",
+                            "x",
+                        ]
                     )
                 },
                 optional={"config": json_values, "route": json_values, "service": json_values},
@@ -308,3 +319,20 @@ def test_apics_own_kong_files_import_and_route_alike(case: str, tmp_path: Path) 
             if a != b:
                 differ.append(f"{method} {host}{path}: written {a}, imported {b}")
     assert differ == OWN_DIFFERENT.get(case, [])
+
+
+def test_a_request_transformer_section_of_the_wrong_shape_is_said_not_a_crash() -> None:
+    """`remove: [x]` once raised inside the import (an AP000); now each such section is an
+    IM001 where the plugin is written."""
+    deck = (
+        '_format_version: "3.0"\nservices:\n  - name: s\n    url: http://s.internal\n    routes:\n'
+        "      - name: r\n        paths: [/r]\n"
+        "        plugins: [{name: request-transformer, config: {remove: [x], add: [y]}}]\n"
+    )
+    imported = import_file(Path("/virtual/kong.yaml"), "kong", text=deck)
+    assert imported.text is not None
+    wrong = "is not a mapping (Kong's schema wants one); not read"
+    assert [(d.code, *d.span.start_location, d.message) for d in imported.diagnostics][1:] == [
+        ("IM001", 8, 20, f"route `r`: request-transformer `add` {wrong}"),
+        ("IM001", 8, 20, f"route `r`: request-transformer `remove` {wrong}"),
+    ]

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from apic.compiler.diagnostics import Diagnostic, Severity
 from apic.compiler.model import GatewayModel
@@ -136,3 +137,14 @@ def unusable_path(path: Path | str) -> str | None:
 
 GW_SUFFIX = ".gw"
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")  # what the OpenAPI frontend reads
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a mapping, else an empty one: configurations are written by hand, and a
+    field of the wrong shape reads as absent (the import reports what it cannot read)."""
+    return value if isinstance(value, dict) else {}
+
+
+def listed(value: Any) -> list[Any]:
+    """`value` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []

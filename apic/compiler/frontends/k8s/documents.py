@@ -96,17 +96,6 @@ class Stream:
         return found
 
 
-def mapping(value: Any) -> dict[str, Any]:
-    """`value` when it is a mapping, else an empty one: objects are written by hand, and a
-    field of the wrong shape reads as absent (the import reports what it cannot read)."""
-    return value if isinstance(value, dict) else {}
-
-
-def listed(value: Any) -> list[Any]:
-    """`value` when it is a list, else an empty one."""
-    return value if isinstance(value, list) else []
-
-
 def _objects_in(items: list[Any], pointer: str) -> list[K8sObject]:
     return [K8sObject(item, f"{pointer}/{n}") for n, item in enumerate(items) if isinstance(item, dict)]
 

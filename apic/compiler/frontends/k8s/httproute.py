@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from apic.compiler.frontends.base import listed, mapping
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
-from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
+from apic.compiler.frontends.k8s.documents import K8sObject
 from apic.compiler.frontends.k8s.load import K8sLowerer
 from apic.compiler.frontends.kong.load import OPENS, Plugin
 from apic.compiler.frontends.kong.paths import Converted

@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from apic.compiler.frontends.base import listed, mapping
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.k8s import paths
-from apic.compiler.frontends.k8s.documents import K8sObject, listed, mapping
+from apic.compiler.frontends.k8s.documents import K8sObject
 from apic.compiler.frontends.k8s.load import Certificate, K8sLowerer
 from apic.compiler.frontends.kong.load import OPENS, Plugin, Service
 from apic.compiler.frontends.kong.paths import CAPTURE, Converted

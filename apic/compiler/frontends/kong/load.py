@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from apic.compiler import codes
 from apic.compiler.diagnostics import Diagnostic, Severity, sort_unique
-from apic.compiler.frontends.base import LoadOptions, LoadResult, read_source
+from apic.compiler.frontends.base import LoadOptions, LoadResult, mapping, read_source
 from apic.compiler.frontends.dsl.lower import METHOD_ORDER
 from apic.compiler.frontends.kong.paths import convert
 from apic.compiler.frontends.openapi.yamlindex import escape, load_yaml
@@ -615,8 +615,7 @@ class KongLowerer:
         config = plugin.config
         found: dict[str, Any] = {}
         forward: list[ForwardMapping] = []
-        replace_section = config.get("replace") if isinstance(config.get("replace"), dict) else {}
-        uri = replace_section.get("uri")
+        uri = mapping(config.get("replace")).get("uri")
         if isinstance(uri, str) and uri:
             path = TEMPLATE.sub(
                 lambda m: (
@@ -631,7 +630,7 @@ class KongLowerer:
                 )
             else:
                 found["upstream_path"] = path
-        add = config.get("add") if isinstance(config.get("add"), dict) else {}
+        add = mapping(config.get("add"))
         for key, location in (("headers", SourceKind.HEADER), ("querystring", SourceKind.QUERY)):
             for entry in _strings(add.get(key)):
                 name, _, value = entry.partition(":")
@@ -646,15 +645,22 @@ class KongLowerer:
                         location=location, name=name, source=source, span=self.span(plugin.pointer)
                     )
                 )
-        removed = {n.lower() for n in _strings((config.get("remove") or {}).get("headers"))}
+        removed = {n.lower() for n in _strings(mapping(config.get("remove")).get("headers"))}
         added = {m.name.lower() for m in forward if m.location is SourceKind.HEADER}
         unread = {
             section: sorted(
-                k for k, v in (config.get(section) or {}).items() if v and (section, k) not in READ_PARTS
+                k for k, v in mapping(config.get(section)).items() if v and (section, k) not in READ_PARTS
             )
             for section in ("remove", "rename", "replace", "add", "append")
             if isinstance(config.get(section), dict)
         }
+        for section in ("remove", "rename", "replace", "add", "append"):
+            if config.get(section) is not None and not isinstance(config.get(section), dict):
+                self.not_carried(
+                    plugin.pointer,
+                    f"route `{label}`: request-transformer `{section}` is not a mapping (Kong's schema wants "
+                    "one); not read",
+                )
         if removed - added:
             unread.setdefault("remove", []).append("headers")
         for name in sorted(added - removed):
